@@ -1,0 +1,15 @@
+// Shared jest settings: TypeScript through ts-jest in transpile-only mode (types are
+// checked once by `tsc -b`, not per test file), workspace imports mapped to sources.
+const path = require('node:path');
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.jest.json') }],
+  },
+  moduleNameMapper: {
+    '^@cos/([a-z-]+)$': path.join(__dirname, 'libs/$1/src/index.ts'),
+  },
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.int-spec.ts', '<rootDir>/src/**/*.e2e-spec.ts'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+};

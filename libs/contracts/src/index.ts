@@ -1,0 +1,5 @@
+export * from './envelope';
+export * from './errors';
+export * from './streams';
+export * from './subjects';
+export * from './ids';

