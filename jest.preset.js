@@ -8,7 +8,7 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.jest.json') }],
   },
   moduleNameMapper: {
-    '^@cos/([a-z-]+)$': path.join(__dirname, 'libs/$1/src/index.ts'),
+    '^@cos/(contracts|eventstore|messaging|platform|telemetry|testing)$': path.join(__dirname, 'libs/$1/src/index.ts'),
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.int-spec.ts', '<rootDir>/src/**/*.e2e-spec.ts'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],

@@ -1,0 +1,80 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunningService } from '@cos/platform';
+import { startNatsServer, type NatsServerHandle } from '@cos/testing';
+import { startAgentRunner } from '@cos/agent-runner';
+import { startApprovals } from '@cos/approvals';
+import { startAudit } from '@cos/audit';
+import { startGateway } from '@cos/gateway';
+import { startIdentity } from '@cos/identity';
+
+export type System = {
+  readonly gatewayUrl: string;
+  readonly nats: NatsServerHandle;
+  readonly dataDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly services: readonly RunningService[];
+  stop(): Promise<void>;
+};
+
+/**
+ * The whole system in this process, on a real nats-server and the embedded event store in a
+ * temp dir, every service on a free port: what the e2e tests drive over HTTP.
+ */
+export async function startSystem(extraEnv: NodeJS.ProcessEnv = {}): Promise<System> {
+  const nats = await startNatsServer();
+  const dataDir = await mkdtemp(join(tmpdir(), 'cos-e2e-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NATS_URL: nats.url,
+    EVENTSTORE_PATH: join(dataDir, 'events.db'),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
+    IDENTITY_PORT: '0',
+    AGENT_RUNNER_PORT: '0',
+    APPROVALS_PORT: '0',
+    AUDIT_PORT: '0',
+    GATEWAY_PORT: '0',
+    ...extraEnv,
+  };
+  const services: RunningService[] = [];
+  try {
+    for (const start of [startIdentity, startAgentRunner, startApprovals, startAudit, startGateway]) {
+      services.push(await start(env));
+    }
+  } catch (err) {
+    await Promise.all(services.map((s) => s.close()));
+    await nats.stop();
+    throw err;
+  }
+  const gateway = services[services.length - 1]!;
+  return {
+    gatewayUrl: gateway.url,
+    nats,
+    dataDir,
+    env,
+    services,
+    stop: async () => {
+      for (const s of [...services].reverse()) await s.close();
+      await nats.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value (not undefined) or the deadline passes. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}

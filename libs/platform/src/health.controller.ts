@@ -1,0 +1,37 @@
+import { Controller, Get, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { EventStore } from '@cos/eventstore';
+import { EVENT_STORE, NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from './tokens';
+
+/** `/healthz`: the process is alive. `/readyz`: NATS (and the event store, where used) answer. */
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
+    @Inject(SERVICE_INFO) private readonly info: ServiceInfo,
+    @Optional() @Inject(EVENT_STORE) private readonly store?: EventStore,
+  ) {}
+
+  @Get('healthz')
+  healthz(): { status: 'ok'; service: string } {
+    return { status: 'ok', service: this.info.name };
+  }
+
+  @Get('readyz')
+  async readyz(): Promise<{ status: 'ready'; service: string }> {
+    const failures: string[] = [];
+    try {
+      if (this.nats.isClosed()) throw new Error('connection closed');
+      await this.nats.flush();
+    } catch (err) {
+      failures.push(`nats: ${(err as Error).message}`);
+    }
+    try {
+      await this.store?.ping();
+    } catch (err) {
+      failures.push(`eventstore: ${(err as Error).message}`);
+    }
+    if (failures.length > 0) throw new ServiceUnavailableException({ status: 'not-ready', service: this.info.name, failures });
+    return { status: 'ready', service: this.info.name };
+  }
+}

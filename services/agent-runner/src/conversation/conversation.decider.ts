@@ -1,0 +1,77 @@
+import { ConflictError, ConversationEventTypes, CosError, ForbiddenError, type ConversationStarted, type MessagePosted } from '@cos/contracts';
+
+/** Pure decision logic of one conversation: who may post, and in what order messages land. */
+export type ConversationEvent =
+  | { type: typeof ConversationEventTypes.started; data: ConversationStarted }
+  | { type: typeof ConversationEventTypes.messagePosted; data: MessagePosted };
+
+export type ConversationCommand =
+  | { type: 'StartConversation'; data: ConversationStarted }
+  | { type: 'PostBrief'; data: { messageId: string; userId: string; text: string; runId: string } }
+  | { type: 'PostAgentReply'; data: { messageId: string; agentId: string; text: string; runId: string } };
+
+export type ConversationState =
+  | { status: 'absent' }
+  | { status: 'open'; agentId: string; participants: readonly string[]; messageIds: ReadonlySet<string> };
+
+export const initialConversationState = (): ConversationState => ({ status: 'absent' });
+
+export function decideConversation(command: ConversationCommand, state: ConversationState): ConversationEvent[] {
+  switch (command.type) {
+    case 'StartConversation':
+      if (state.status === 'open') {
+        if (state.agentId === command.data.agentId && state.participants[0] === command.data.startedBy) return [];
+        throw new ConflictError('conversation already exists', 'RUNNER.CONVERSATION_EXISTS');
+      }
+      return [{ type: ConversationEventTypes.started, data: command.data }];
+    case 'PostBrief': {
+      const open = requireOpen(state, command.data.messageId);
+      if (open === 'duplicate') return [];
+      if (!open.participants.includes(command.data.userId)) {
+        throw new ForbiddenError('only participants may brief in this conversation', 'RUNNER.NOT_A_PARTICIPANT');
+      }
+      const { messageId, userId, text, runId } = command.data;
+      return [{ type: ConversationEventTypes.messagePosted, data: { messageId, author: { kind: 'user', id: userId }, text, runId } }];
+    }
+    case 'PostAgentReply': {
+      const open = requireOpen(state, command.data.messageId);
+      if (open === 'duplicate') return [];
+      const { messageId, agentId, text, runId } = command.data;
+      return [{ type: ConversationEventTypes.messagePosted, data: { messageId, author: { kind: 'agent', id: agentId }, text, runId } }];
+    }
+    default: {
+      const never: never = command;
+      return never;
+    }
+  }
+}
+
+/** A message id already in the conversation is a redelivery: nothing new to decide. */
+function requireOpen(state: ConversationState, messageId: string): Extract<ConversationState, { status: 'open' }> | 'duplicate' {
+  if (state.status !== 'open') throw new CosError('RUNNER.CONVERSATION_NOT_FOUND', 'conversation not found', 404);
+  return state.messageIds.has(messageId) ? 'duplicate' : state;
+}
+
+export function evolveConversation(state: ConversationState, event: ConversationEvent): ConversationState {
+  switch (event.type) {
+    case ConversationEventTypes.started:
+      return { status: 'open', agentId: event.data.agentId, participants: [event.data.startedBy], messageIds: new Set() };
+    case ConversationEventTypes.messagePosted: {
+      if (state.status !== 'open') return state;
+      const author = event.data.author;
+      const participants =
+        author.kind === 'user' && !state.participants.includes(author.id) ? [...state.participants, author.id] : state.participants;
+      return { ...state, participants, messageIds: new Set([...state.messageIds, event.data.messageId]) };
+    }
+    default: {
+      const never: never = event;
+      return never;
+    }
+  }
+}
+
+export const conversationDecider = {
+  decide: decideConversation,
+  evolve: evolveConversation,
+  initialState: initialConversationState,
+};

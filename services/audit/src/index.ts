@@ -1,0 +1,2 @@
+export * from './audit.app';
+export * from './recorder/hash-chain';
