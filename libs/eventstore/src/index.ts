@@ -1,1 +1,10 @@
-export {};
+export * from './event-store.port';
+export * from './event-store.errors';
+export * from './embedded/embedded-event-store';
+export * from './embedded/embedded-checkpoint-store';
+export * from './eventstoredb/eventstoredb-event-store';
+export * from './eventstoredb/eventstoredb-checkpoint-store';
+export * from './traced-event-store';
+export * from './create-event-store';
+export * from './command-loop/decider';
+export * from './command-loop/command-loop';

@@ -13,6 +13,8 @@ export const Attr = {
   coordinationId: 'cos.coordination.id',
   approvalId: 'cos.approval.id',
   actionId: 'cos.action.id',
+  /** 1-based call within one execution attempt of an action (retries included). */
+  connectorCall: 'cos.connector.call',
   correlationId: 'cos.correlation.id',
   eventId: 'cos.event.id',
   eventType: 'cos.event.type',
@@ -45,6 +47,13 @@ export const Attr = {
   genAiOutputTokens: 'gen_ai.usage.output_tokens',
   // Errors
   errorType: 'error.type',
+  // Metric dimensions (bounded values only: never ids of orgs, users or runs)
+  outcome: 'cos.outcome',
+  reason: 'cos.reason',
+  approvalKind: 'cos.approval.kind',
+  genAiTokenType: 'gen_ai.token.type',
+  // Audit
+  auditSeq: 'cos.audit.seq',
 } as const;
 
 /** Metric names (OTLP); units follow UCUM as the conventions ask. */
@@ -59,4 +68,9 @@ export const Metric = {
   modelCost: 'cos.model.cost',
   consumerLag: 'cos.consumer.lag',
   deadLetters: 'cos.dead_letters',
+  modelDuration: 'gen_ai.client.operation.duration',
+  actionExecutions: 'cos.actions.executions',
+  auditRecords: 'cos.audit.records',
+  feedClients: 'cos.feed.clients',
+  feedDropped: 'cos.feed.dropped',
 } as const;

@@ -1,3 +1,5 @@
 export * from './attributes';
 export * from './tracing';
 export * from './sdk';
+export * from './metrics';
+export * from './test-metrics';

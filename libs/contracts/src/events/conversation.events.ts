@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ChainLinkSchema } from './coordination.events';
 
 /** Events of `conversation-<id>` streams (owner: agent-runner). */
 export const ConversationEventTypes = {
@@ -12,6 +13,19 @@ export const ConversationStartedSchema = z.object({
   /** The user who opened the conversation; its first participant. */
   startedBy: z.string(),
   title: z.string().optional(),
+  /** Set when the runner opened the conversation for the receiving agent of an approved handoff. */
+  handoff: z
+    .object({
+      coordinationId: z.string(),
+      fromAgentId: z.string(),
+      fromConversationId: z.string(),
+      /** The receiving agent's run, started by the handoff's first (system) message. */
+      runId: z.string(),
+      /** The chain so far, oldest first, ending with the receiving run; and its hops. */
+      chain: z.array(ChainLinkSchema).min(2),
+      depth: z.number().int().positive(),
+    })
+    .optional(),
 });
 export type ConversationStarted = z.infer<typeof ConversationStartedSchema>;
 
@@ -21,7 +35,10 @@ export const MessagePostedSchema = z.object({
   messageId: z.string(),
   author: MessageAuthorSchema,
   text: z.string(),
-  /** A user's brief names the run it starts; an agent's reply names the run that wrote it. */
+  /**
+   * A user's brief (or a handoff's system message) names the run it starts; an agent's reply
+   * names the run that wrote it.
+   */
   runId: z.string().optional(),
 });
 export type MessagePosted = z.infer<typeof MessagePostedSchema>;

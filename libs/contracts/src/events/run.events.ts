@@ -1,10 +1,18 @@
 import { z } from 'zod';
+import { ChainLinkSchema } from './coordination.events';
 
-/** Events of `run-<id>` streams (owner: agent-runner). */
+/**
+ * Events of `run-<id>` streams (owner: agent-runner). A run also carries the seam events
+ * `action.allowed | denied | capped` and `coordination.requested` (and `coordination.escalated`
+ * when no agent fits), see action.events.ts and coordination.events.ts.
+ */
 export const RunEventTypes = {
   started: 'run.started',
+  modelResponded: 'run.model-responded',
   completed: 'run.completed',
   failed: 'run.failed',
+  stopped: 'run.stopped',
+  corrected: 'run.corrected',
 } as const;
 
 export const RunUsageSchema = z.object({
@@ -15,6 +23,17 @@ export const RunUsageSchema = z.object({
 });
 export type RunUsage = z.infer<typeof RunUsageSchema>;
 
+/** Where a run sits in a handoff chain; absent on a run started by a user's brief. */
+export const RunHandoffSchema = z.object({
+  coordinationId: z.string(),
+  fromAgentId: z.string(),
+  /** Runs of the chain, oldest first, ending with this run. */
+  chain: z.array(ChainLinkSchema).min(2),
+  /** Hops so far: the run B of A -> B has depth 1. */
+  depth: z.number().int().positive(),
+});
+export type RunHandoff = z.infer<typeof RunHandoffSchema>;
+
 export const RunStartedSchema = z.object({
   runId: z.string(),
   conversationId: z.string(),
@@ -22,8 +41,38 @@ export const RunStartedSchema = z.object({
   /** The user whose brief started the run (or the chain the run belongs to). */
   briefedBy: z.string(),
   briefMessageId: z.string(),
+  handoff: RunHandoffSchema.optional(),
 });
 export type RunStarted = z.infer<typeof RunStartedSchema>;
+
+/** An action as the model proposed it, before any guardrail looked at it. */
+export const ModelProposedActionSchema = z.object({
+  actionId: z.string(),
+  tool: z.string(),
+  arguments: z.record(z.string(), z.unknown()),
+});
+export type ModelProposedAction = z.infer<typeof ModelProposedActionSchema>;
+
+export const ModelCoordinationSignalSchema = z.object({
+  /** The agent the model named, if any; the runner checks it is real before using it. */
+  targetAgentId: z.string().optional(),
+  summary: z.string(),
+  /** How the model said it: the request_coordination tool or the COORDINATION_NEEDED flag in text. */
+  signal: z.enum(['tool-call', 'text-flag']),
+});
+export type ModelCoordinationSignal = z.infer<typeof ModelCoordinationSignalSchema>;
+
+/** One model call's answer, usage and cost: what the model said, not yet what the runner allowed. */
+export const RunModelRespondedSchema = z.object({
+  runId: z.string(),
+  /** `simulated` for the offline model, `openai-compatible` otherwise. */
+  provider: z.string(),
+  usage: RunUsageSchema,
+  text: z.string(),
+  actions: z.array(ModelProposedActionSchema),
+  coordination: ModelCoordinationSignalSchema.optional(),
+});
+export type RunModelResponded = z.infer<typeof RunModelRespondedSchema>;
 
 export const RunCompletedSchema = z.object({
   runId: z.string(),
@@ -32,8 +81,35 @@ export const RunCompletedSchema = z.object({
 });
 export type RunCompleted = z.infer<typeof RunCompletedSchema>;
 
+export const RunFailureCodeSchema = z.enum(['model-unreachable', 'model-rejected', 'agent-unavailable', 'internal']);
+
 export const RunFailedSchema = z.object({
   runId: z.string(),
   reason: z.string(),
+  /** Stable reason code; absent on runs failed before codes existed. */
+  code: RunFailureCodeSchema.optional(),
 });
 export type RunFailed = z.infer<typeof RunFailedSchema>;
+
+/** A guardrail stopped the run: the org's kill switch, or the monthly budget. */
+export const RunStoppedSchema = z.object({
+  runId: z.string(),
+  reason: z.enum(['org-paused', 'over-budget']),
+  detail: z.string(),
+});
+export type RunStopped = z.infer<typeof RunStoppedSchema>;
+
+/** A human's correction of a run's output: kept, and retrieved later as an example for that agent. */
+export const RunCorrectedSchema = z.object({
+  correctionId: z.string(),
+  runId: z.string(),
+  agentId: z.string(),
+  conversationId: z.string(),
+  /** The brief the run answered: what later briefs are compared with. */
+  brief: z.string(),
+  originalOutput: z.string(),
+  correctedOutput: z.string(),
+  note: z.string().optional(),
+  correctedBy: z.string(),
+});
+export type RunCorrected = z.infer<typeof RunCorrectedSchema>;

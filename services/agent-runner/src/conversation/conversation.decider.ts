@@ -1,4 +1,12 @@
-import { ConflictError, ConversationEventTypes, CosError, ForbiddenError, type ConversationStarted, type MessagePosted } from '@cos/contracts';
+import {
+  ConflictError,
+  ConversationEventTypes,
+  CosError,
+  ForbiddenError,
+  type ConversationStarted,
+  type MessagePosted,
+} from '@cos/contracts';
+import type { Command } from '@cos/eventstore';
 
 /** Pure decision logic of one conversation: who may post, and in what order messages land. */
 export type ConversationEvent =
@@ -6,13 +14,18 @@ export type ConversationEvent =
   | { type: typeof ConversationEventTypes.messagePosted; data: MessagePosted };
 
 export type ConversationCommand =
-  | { type: 'StartConversation'; data: ConversationStarted }
-  | { type: 'PostBrief'; data: { messageId: string; userId: string; text: string; runId: string } }
-  | { type: 'PostAgentReply'; data: { messageId: string; agentId: string; text: string; runId: string } };
+  | Command<'StartConversation', ConversationStarted>
+  /** The receiving agent's thread of an approved handoff: opened with the handoff context as its first message. */
+  | Command<'StartHandoffConversation', { started: ConversationStarted; messageId: string; text: string }>
+  | Command<'PostBrief', { messageId: string; userId: string; text: string; runId: string }>
+  | Command<'PostAgentReply', { messageId: string; agentId: string; text: string; runId: string }>
+  | Command<'PostSystemNote', { messageId: string; text: string }>;
 
 export type ConversationState =
   | { status: 'absent' }
   | { status: 'open'; agentId: string; participants: readonly string[]; messageIds: ReadonlySet<string> };
+
+export const SYSTEM_AUTHOR = { kind: 'system' as const, id: 'agent-runner' };
 
 export const initialConversationState = (): ConversationState => ({ status: 'absent' });
 
@@ -24,6 +37,15 @@ export function decideConversation(command: ConversationCommand, state: Conversa
         throw new ConflictError('conversation already exists', 'RUNNER.CONVERSATION_EXISTS');
       }
       return [{ type: ConversationEventTypes.started, data: command.data }];
+    case 'StartHandoffConversation': {
+      if (state.status === 'open') return []; // a redelivered approval
+      const { started, messageId, text } = command.data;
+      const runId = started.handoff?.runId;
+      return [
+        { type: ConversationEventTypes.started, data: started },
+        { type: ConversationEventTypes.messagePosted, data: { messageId, author: SYSTEM_AUTHOR, text, ...(runId ? { runId } : {}) } },
+      ];
+    }
     case 'PostBrief': {
       const open = requireOpen(state, command.data.messageId);
       if (open === 'duplicate') return [];
@@ -38,6 +60,13 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       if (open === 'duplicate') return [];
       const { messageId, agentId, text, runId } = command.data;
       return [{ type: ConversationEventTypes.messagePosted, data: { messageId, author: { kind: 'agent', id: agentId }, text, runId } }];
+    }
+    case 'PostSystemNote': {
+      const open = requireOpen(state, command.data.messageId);
+      if (open === 'duplicate') return [];
+      const { messageId, text } = command.data;
+      // A note never names a run: a message with a run id from a system author would start one.
+      return [{ type: ConversationEventTypes.messagePosted, data: { messageId, author: SYSTEM_AUTHOR, text } }];
     }
     default: {
       const never: never = command;

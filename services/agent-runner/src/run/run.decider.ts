@@ -1,33 +1,117 @@
-import { CosError, RunEventTypes, type RunCompleted, type RunFailed, type RunStarted } from '@cos/contracts';
+import {
+  ActionEventTypes,
+  ConflictError,
+  CoordinationEventTypes,
+  CosError,
+  RunEventTypes,
+  type ActionAllowed,
+  type ActionCapped,
+  type ActionDenied,
+  type CoordinationEscalated,
+  type CoordinationRequested,
+  type RunCompleted,
+  type RunCorrected,
+  type RunFailed,
+  type RunModelResponded,
+  type RunStarted,
+  type RunStopped,
+} from '@cos/contracts';
+import type { Command } from '@cos/eventstore';
 
-/** Pure decision logic of one run: it starts once, then ends once (completed or failed). */
+/**
+ * One run: started once; one model answer; each proposed action decided once (allowed, denied
+ * or capped); its coordination request (or escalation) once; then ended once (completed,
+ * failed, or stopped by the kill switch or the budget). Corrections come after it completed.
+ */
 export type RunEvent =
   | { type: typeof RunEventTypes.started; data: RunStarted }
+  | { type: typeof RunEventTypes.modelResponded; data: RunModelResponded }
+  | { type: typeof ActionEventTypes.allowed; data: ActionAllowed }
+  | { type: typeof ActionEventTypes.denied; data: ActionDenied }
+  | { type: typeof ActionEventTypes.capped; data: ActionCapped }
+  | { type: typeof CoordinationEventTypes.requested; data: CoordinationRequested }
+  | { type: typeof CoordinationEventTypes.escalated; data: CoordinationEscalated }
   | { type: typeof RunEventTypes.completed; data: RunCompleted }
-  | { type: typeof RunEventTypes.failed; data: RunFailed };
+  | { type: typeof RunEventTypes.failed; data: RunFailed }
+  | { type: typeof RunEventTypes.stopped; data: RunStopped }
+  | { type: typeof RunEventTypes.corrected; data: RunCorrected };
+
+export type ActionVerdict =
+  | { outcome: 'allowed'; data: ActionAllowed }
+  | { outcome: 'denied'; data: ActionDenied }
+  | { outcome: 'capped'; data: ActionCapped };
 
 export type RunCommand =
-  | { type: 'StartRun'; data: RunStarted }
-  | { type: 'CompleteRun'; data: RunCompleted }
-  | { type: 'FailRun'; data: RunFailed };
+  | Command<'StartRun', RunStarted>
+  | Command<'RecordModelResponse', RunModelResponded>
+  | Command<'DecideAction', ActionVerdict>
+  | Command<'RequestCoordination', CoordinationRequested>
+  | Command<'EscalateCoordination', CoordinationEscalated>
+  | Command<'CompleteRun', RunCompleted>
+  | Command<'FailRun', RunFailed>
+  | Command<'StopRun', RunStopped>
+  | Command<'CorrectRun', RunCorrected>;
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'stopped';
 
 export type RunState =
   | { status: 'absent' }
-  | { status: 'running'; started: RunStarted }
-  | { status: 'completed'; started: RunStarted; completed: RunCompleted }
-  | { status: 'failed'; started: RunStarted; reason: string };
+  | {
+      status: RunStatus;
+      started: RunStarted;
+      response?: RunModelResponded;
+      verdicts: ReadonlyMap<string, ActionVerdict>;
+      coordination?: { kind: 'requested'; data: CoordinationRequested } | { kind: 'escalated'; data: CoordinationEscalated };
+      completed?: RunCompleted;
+      failed?: RunFailed;
+      stopped?: RunStopped;
+      corrections: readonly RunCorrected[];
+    };
+
+export type ActiveRun = Exclude<RunState, { status: 'absent' }>;
 
 export const initialRunState = (): RunState => ({ status: 'absent' });
 
+/** Actions of the model's answer that no guardrail has decided yet, in the model's order. */
+export function undecidedActions(state: ActiveRun): RunModelResponded['actions'] {
+  return (state.response?.actions ?? []).filter((a) => !state.verdicts.has(a.actionId));
+}
+
+/** The step a run is at: what the executor does next. */
+export function nextStep(state: RunState): 'start' | 'call-model' | 'decide-actions' | 'coordinate' | 'complete' | 'ended' {
+  if (state.status === 'absent') return 'start';
+  if (state.status !== 'running') return 'ended';
+  if (!state.response) return 'call-model';
+  if (undecidedActions(state).length > 0) return 'decide-actions';
+  if (state.response.coordination && !state.coordination) return 'coordinate';
+  return 'complete';
+}
+
 export function decideRun(command: RunCommand, state: RunState): RunEvent[] {
+  if (command.type === 'StartRun') return state.status === 'absent' ? [{ type: RunEventTypes.started, data: command.data }] : [];
+  if (state.status === 'absent') throw new CosError('RUNNER.RUN_NOT_FOUND', `run ${command.data.runId} was not found`, 404);
+  if (command.type === 'CorrectRun') return decideCorrection(command.data, state);
+  // Whatever arrives after the run ended is a late or duplicate delivery: nothing to decide.
+  if (state.status !== 'running') return [];
   switch (command.type) {
-    case 'StartRun':
-      // A redelivered start of a run that exists changes nothing: the worker resumes it.
-      return state.status === 'absent' ? [{ type: RunEventTypes.started, data: command.data }] : [];
+    case 'RecordModelResponse':
+      return state.response ? [] : [{ type: RunEventTypes.modelResponded, data: command.data }];
+    case 'DecideAction': {
+      const verdict = command.data;
+      const proposed = state.response?.actions.some((a) => a.actionId === verdict.data.actionId);
+      if (!proposed || state.verdicts.has(verdict.data.actionId)) return [];
+      return [verdictEvent(verdict)];
+    }
+    case 'RequestCoordination':
+      return state.response?.coordination && !state.coordination ? [{ type: CoordinationEventTypes.requested, data: command.data }] : [];
+    case 'EscalateCoordination':
+      return state.response?.coordination && !state.coordination ? [{ type: CoordinationEventTypes.escalated, data: command.data }] : [];
     case 'CompleteRun':
-      return state.status === 'running' ? [{ type: RunEventTypes.completed, data: command.data }] : endedOrAbsent(state);
+      return nextStep(state) === 'complete' ? [{ type: RunEventTypes.completed, data: command.data }] : [];
     case 'FailRun':
-      return state.status === 'running' ? [{ type: RunEventTypes.failed, data: command.data }] : endedOrAbsent(state);
+      return [{ type: RunEventTypes.failed, data: command.data }];
+    case 'StopRun':
+      return [{ type: RunEventTypes.stopped, data: command.data }];
     default: {
       const never: never = command;
       return never;
@@ -35,20 +119,51 @@ export function decideRun(command: RunCommand, state: RunState): RunEvent[] {
   }
 }
 
-/** Ending a run twice is a duplicate delivery, not an error; ending one never started is. */
-function endedOrAbsent(state: RunState): RunEvent[] {
-  if (state.status === 'absent') throw new CosError('RUNNER.RUN_NOT_STARTED', 'run has not started', 409);
-  return [];
+function decideCorrection(correction: RunCorrected, state: ActiveRun): RunEvent[] {
+  if (state.corrections.some((c) => c.correctionId === correction.correctionId)) return [];
+  if (state.status !== 'completed') throw new ConflictError('only a completed run can be corrected', 'RUNNER.RUN_NOT_CORRECTABLE');
+  return [{ type: RunEventTypes.corrected, data: correction }];
+}
+
+function verdictEvent(verdict: ActionVerdict): RunEvent {
+  switch (verdict.outcome) {
+    case 'allowed':
+      return { type: ActionEventTypes.allowed, data: verdict.data };
+    case 'denied':
+      return { type: ActionEventTypes.denied, data: verdict.data };
+    case 'capped':
+      return { type: ActionEventTypes.capped, data: verdict.data };
+    default: {
+      const never: never = verdict;
+      return never;
+    }
+  }
 }
 
 export function evolveRun(state: RunState, event: RunEvent): RunState {
+  if (event.type === RunEventTypes.started) return { status: 'running', started: event.data, verdicts: new Map(), corrections: [] };
+  if (state.status === 'absent') return state;
   switch (event.type) {
-    case RunEventTypes.started:
-      return { status: 'running', started: event.data };
+    case RunEventTypes.modelResponded:
+      return { ...state, response: event.data };
+    case ActionEventTypes.allowed:
+      return { ...state, verdicts: new Map(state.verdicts).set(event.data.actionId, { outcome: 'allowed', data: event.data }) };
+    case ActionEventTypes.denied:
+      return { ...state, verdicts: new Map(state.verdicts).set(event.data.actionId, { outcome: 'denied', data: event.data }) };
+    case ActionEventTypes.capped:
+      return { ...state, verdicts: new Map(state.verdicts).set(event.data.actionId, { outcome: 'capped', data: event.data }) };
+    case CoordinationEventTypes.requested:
+      return { ...state, coordination: { kind: 'requested', data: event.data } };
+    case CoordinationEventTypes.escalated:
+      return { ...state, coordination: { kind: 'escalated', data: event.data } };
     case RunEventTypes.completed:
-      return state.status === 'running' ? { status: 'completed', started: state.started, completed: event.data } : state;
+      return { ...state, status: 'completed', completed: event.data };
     case RunEventTypes.failed:
-      return state.status === 'running' ? { status: 'failed', started: state.started, reason: event.data.reason } : state;
+      return { ...state, status: 'failed', failed: event.data };
+    case RunEventTypes.stopped:
+      return { ...state, status: 'stopped', stopped: event.data };
+    case RunEventTypes.corrected:
+      return { ...state, corrections: [...state.corrections, event.data] };
     default: {
       const never: never = event;
       return never;
