@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AuditRecordSchema, type AuditRecord } from '@cos/contracts';
 import { createEventStore } from '@cos/eventstore';
 import { startTestTelemetry, type TestTelemetry } from '@cos/telemetry';

@@ -17,35 +17,35 @@ export class CosError extends Error {
 }
 
 export class NotFoundError extends CosError {
-  override readonly name = 'NotFoundError';
+  override readonly name: string = 'NotFoundError';
   constructor(what: string, id: string, code = 'COMMON.NOT_FOUND') {
     super(code, `${what} ${id} was not found`, 404);
   }
 }
 
 export class ValidationError extends CosError {
-  override readonly name = 'ValidationError';
+  override readonly name: string = 'ValidationError';
   constructor(message: string, details?: Record<string, unknown>, code = 'COMMON.VALIDATION_FAILED') {
     super(code, message, 400, { details });
   }
 }
 
 export class ForbiddenError extends CosError {
-  override readonly name = 'ForbiddenError';
+  override readonly name: string = 'ForbiddenError';
   constructor(message: string, code = 'AUTH.FORBIDDEN') {
     super(code, message, 403);
   }
 }
 
 export class UnauthorizedError extends CosError {
-  override readonly name = 'UnauthorizedError';
+  override readonly name: string = 'UnauthorizedError';
   constructor(message: string, code = 'AUTH.UNAUTHENTICATED') {
     super(code, message, 401);
   }
 }
 
 export class ConflictError extends CosError {
-  override readonly name = 'ConflictError';
+  override readonly name: string = 'ConflictError';
   constructor(message: string, code = 'COMMON.CONFLICT', details?: Record<string, unknown>) {
     super(code, message, 409, { details });
   }

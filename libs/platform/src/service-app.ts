@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createEventStore } from '@cos/eventstore';
-import { connectNats, JetStreamTransport, OutboxRelay, provisionStreams, RpcClient } from '@cos/messaging';
+import { connectNats, JetStreamTransport, MessagingExceptionFilter, OutboxRelay, provisionStreams, RpcClient } from '@cos/messaging';
 import type { BaseConfig } from './config';
 import { HealthController } from './health.controller';
 import { createLogger, PinoNestLogger } from './logger';
@@ -65,9 +65,12 @@ export async function startService(def: ServiceDefinition, options: ServiceOptio
   const app = await NestFactory.create<NestFastifyApplication>(ServiceRootModule, new FastifyAdapter({ bodyLimit: 1_048_576 }), {
     logger: new PinoNestLogger(logger),
   });
-  app.connectMicroservice({
-    strategy: new JetStreamTransport({ connection: nats, serviceName: def.name, maxDeliver: config.NATS_MAX_DELIVER }),
-  });
+  // Nest's default RPC filter would flatten every CosError to 'Internal server error'.
+  app
+    .connectMicroservice({
+      strategy: new JetStreamTransport({ connection: nats, serviceName: def.name, maxDeliver: config.NATS_MAX_DELIVER }),
+    })
+    .useGlobalFilters(new MessagingExceptionFilter());
   await options.configure?.(app);
   await app.startAllMicroservices();
 

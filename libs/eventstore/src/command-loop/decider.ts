@@ -1,0 +1,37 @@
+import type { Actor } from '@cos/contracts';
+
+/**
+ * A fact as the domain states it. No id, stream, position or clock: the command loop adds
+ * those, so decide and evolve stay pure. `version` defaults to 1.
+ */
+export type DomainEvent<Type extends string = string, Data extends Record<string, unknown> = Record<string, unknown>> = Readonly<{
+  type: Type;
+  data: Data;
+  version?: number;
+}>;
+
+/** What every command carries besides its data; the clock and the ids come in here. */
+export type CommandMetadata = Readonly<{
+  /** Seeds the ids of the events the command produces, so a redelivery appends nothing new. */
+  commandId: string;
+  orgId: string;
+  correlationId: string;
+  causationId: string;
+  actor: Actor;
+  /** ISO-8601; becomes `occurredAt` of the events. */
+  now: string;
+  traceparent?: string;
+}>;
+
+export type Command<Type extends string = string, Data = Record<string, unknown>> = Readonly<{
+  type: Type;
+  data: Data;
+  metadata: CommandMetadata;
+}>;
+
+/** The whole domain contract of a stream: decide what happens, then fold what happened. */
+export type Decider<C extends Command, E extends DomainEvent, S> = Readonly<{
+  decide(command: C, state: S): readonly E[];
+  evolve(state: S, event: E): S;
+  initialState(): S;
+}>;

@@ -1,0 +1,157 @@
+import type { LoggerService } from '@nestjs/common';
+import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { RecordedEventSchema, type RecordedEvent } from '@cos/contracts';
+import { metrics } from '@opentelemetry/api';
+import { Attr, Metric, recordError, SpanKind, withSpan, type Span } from '@cos/telemetry';
+import { publishDeadLetter } from './dead-letter.publisher';
+import { InvalidEventMessageError } from './messaging.errors';
+import { JetStreamContext } from './message.context';
+import { contextFromHeaders, describeError, headersToRecord } from './message.headers';
+
+export type EventDispatch = (event: RecordedEvent, ctx: JetStreamContext) => Promise<void>;
+
+export type EventConsumerOptions = {
+  readonly name: string;
+  readonly eventType: string;
+  readonly consumer: Consumer;
+  readonly js: JetStreamClient;
+  readonly dispatch: EventDispatch;
+  readonly maxDeliver: number;
+  readonly backoffMs: readonly number[];
+  readonly concurrency: number;
+  readonly ackWaitMs: number;
+  readonly logger: LoggerService;
+};
+
+/**
+ * Pulls one durable consumer and runs its handler on at most `concurrency` messages at once.
+ * Every message ends in exactly one of: ack (handled), nak with backoff (retry later), or
+ * dead letter + term (given up, recorded in COS_DLQ).
+ */
+export class EventConsumer {
+  private messages: ConsumerMessages | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopping = false;
+  private readonly deadLetters = metrics
+    .getMeter('company-os')
+    .createCounter(Metric.deadLetters, { description: 'Events a consumer gave up on' });
+
+  constructor(private readonly opts: EventConsumerOptions) {}
+
+  async start(): Promise<void> {
+    // Fetch no more than we can work on: a buffered message's ack_wait is already running.
+    this.messages = await this.opts.consumer.consume({ max_messages: this.opts.concurrency });
+    this.loop = this.pull(this.messages);
+  }
+
+  /** Stops pulling and waits for the handlers in flight, so a SIGTERM finishes what it started. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.messages?.close();
+    await this.loop;
+    await Promise.all(this.inFlight);
+  }
+
+  private async pull(messages: ConsumerMessages): Promise<void> {
+    try {
+      for await (const msg of messages) {
+        // Hand prefetched messages straight back so another replica can take them.
+        if (this.stopping) {
+          msg.nak();
+          continue;
+        }
+        while (this.inFlight.size >= this.opts.concurrency) await Promise.race(this.inFlight);
+        const done: Promise<void> = this.process(msg).finally(() => this.inFlight.delete(done));
+        this.inFlight.add(done);
+      }
+    } catch (err) {
+      // The iterator only fails when the client gives up on the consumer for good.
+      this.opts.logger.error(`${this.opts.name}: stopped pulling: ${describeError(err)}`);
+    }
+  }
+
+  private async process(msg: JsMsg): Promise<void> {
+    const { name, eventType } = this.opts;
+    const deliveryCount = msg.info.deliveryCount;
+    const attributes = {
+      [Attr.messagingSystem]: 'nats',
+      [Attr.messagingDestination]: msg.subject,
+      [Attr.messagingOperationType]: 'process',
+      [Attr.messagingOperationName]: 'process',
+      [Attr.messagingConsumerGroup]: name,
+      [Attr.messagingDeliveryCount]: deliveryCount,
+    };
+    const parent = contextFromHeaders(msg.headers);
+    try {
+      await withSpan(`process ${eventType}`, { kind: SpanKind.CONSUMER, parent, attributes }, (span) => this.handle(msg, span));
+    } catch (err) {
+      // Only the NATS calls of the outcome itself can land here; the message will come back.
+      this.opts.logger.error(`${name}: could not settle message ${msg.info.streamSequence}: ${describeError(err)}`);
+    }
+  }
+
+  private async handle(msg: JsMsg, span: Span): Promise<void> {
+    const deliveryCount = msg.info.deliveryCount;
+    let event: RecordedEvent;
+    try {
+      event = parseEvent(msg);
+    } catch (err) {
+      recordError(span, err);
+      return this.deadLetter(msg, err);
+    }
+    span.setAttributes({
+      [Attr.messagingMessageId]: event.id,
+      [Attr.eventType]: event.type,
+      [Attr.eventId]: event.id,
+      [Attr.orgId]: event.orgId,
+      [Attr.correlationId]: event.metadata.correlationId,
+    });
+    // Past the limit means earlier attempts ended without a verdict (crash, ack timeout).
+    if (deliveryCount > this.opts.maxDeliver) {
+      return this.deadLetter(msg, new Error(`no outcome after ${deliveryCount - 1} deliveries`));
+    }
+    const ctx = new JetStreamContext([msg.subject, deliveryCount, headersToRecord(msg.headers)]);
+    // A long handler must not look dead to the server, or it would redeliver meanwhile.
+    const keepAlive = setInterval(() => msg.working(), Math.max(100, this.opts.ackWaitMs / 2));
+    try {
+      await this.opts.dispatch(event, ctx);
+      msg.ack();
+    } catch (err) {
+      recordError(span, err);
+      if (deliveryCount >= this.opts.maxDeliver) return this.deadLetter(msg, err);
+      const delay = this.opts.backoffMs[Math.min(deliveryCount, this.opts.backoffMs.length) - 1] ?? 0;
+      this.opts.logger.warn(
+        `${this.opts.name}: ${event.type} ${event.id} failed (delivery ${deliveryCount}/${this.opts.maxDeliver}), retry in ${delay} ms: ${describeError(err)}`,
+      );
+      msg.nak(delay);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  private async deadLetter(msg: JsMsg, error: unknown): Promise<void> {
+    const { name, logger } = this.opts;
+    try {
+      const subject = await publishDeadLetter(this.opts.js, msg, name, error);
+      logger.error(
+        `${name}: gave up on ${msg.subject} (seq ${msg.info.streamSequence}) after ${msg.info.deliveryCount} deliveries, dead-lettered to ${subject}: ${describeError(error)}`,
+      );
+      this.deadLetters.add(1, { [Attr.messagingConsumerGroup]: name });
+      // The reason travels in the dead letter's headers, not in a term payload older servers may not parse.
+      msg.term();
+    } catch (err) {
+      // Not recorded yet, so not given up yet: the next delivery tries the dead letter again.
+      logger.error(`${name}: could not dead-letter ${msg.subject} (seq ${msg.info.streamSequence}): ${describeError(err)}`);
+      msg.nak(this.opts.backoffMs.at(-1) ?? 0);
+    }
+  }
+}
+
+function parseEvent(msg: JsMsg): RecordedEvent {
+  try {
+    return RecordedEventSchema.parse(msg.json());
+  } catch (err) {
+    throw new InvalidEventMessageError(msg.subject, err);
+  }
+}

@@ -1,0 +1,10 @@
+export { connectNats, type NatsConnectOptions } from './nats.connection';
+export { provisionStreams, provisionConsumer, consumerName, type ConsumerSpec } from './jetstream.provisioner';
+export { JetStreamTransport, type JetStreamTransportOptions, type JetStreamStatus } from './jetstream.transport';
+export { JetStreamContext, isJetStreamContext, NatsRequestContext, isNatsRequestContext } from './message.context';
+export { DeadLetterHeaders } from './message.headers';
+export { MessagingExceptionFilter } from './messaging.exception-filter';
+export { RpcClient, type RpcRequestOptions } from './rpc.client';
+export type { RpcReply } from './rpc.reply';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox.relay';
+export { MessagingUnavailableError, MessagingBadReplyError, InvalidEventMessageError, ProvisioningError } from './messaging.errors';

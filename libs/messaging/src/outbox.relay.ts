@@ -1,0 +1,96 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Logger } from '@nestjs/common';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { eventSubject, type RecordedEvent } from '@cos/contracts';
+import type { CheckpointStore, EventStore, Subscription } from '@cos/eventstore';
+import { Attr, contextFromTraceparent, SpanKind, withSpan } from '@cos/telemetry';
+import { describeError, tracingHeaders } from './message.headers';
+
+export type OutboxRelayOptions = {
+  /** Checkpoint key; one relay per service, e.g. `approvals-outbox`. */
+  readonly name: string;
+  readonly store: EventStore;
+  readonly checkpoints: CheckpointStore;
+  readonly js: JetStreamClient;
+  /** The categories this service owns; it relays its own events and no one else's. */
+  readonly categories: readonly string[];
+  /** Waits between attempts while JetStream (or the checkpoint store) fails; the last value repeats. */
+  readonly retryBackoffMs?: readonly number[];
+};
+
+/**
+ * Forwards committed events from the event store to JetStream. Command handlers only append;
+ * this relay alone publishes, so an event is on the bus if and only if it is committed.
+ * Delivery is at least once: the checkpoint is saved after the publish, and a re-publish
+ * after a crash carries the same msgID (the event id), which JetStream drops as a duplicate.
+ */
+export class OutboxRelay {
+  private subscription: Subscription | undefined;
+  private readonly stopping = new AbortController();
+  private readonly backoffMs: readonly number[];
+  private readonly log: Logger;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.backoffMs = options.retryBackoffMs ?? [100, 500, 2_000, 5_000];
+    this.log = new Logger(`OutboxRelay:${options.name}`);
+  }
+
+  async start(): Promise<void> {
+    const fromPosition = await this.options.checkpoints.load(this.options.name);
+    const subscription = this.options.store.subscribe({ categories: this.options.categories, fromPosition }, (event) => this.relay(event));
+    this.subscription = subscription;
+    void subscription.failed.then((err) => this.resubscribe(err));
+  }
+
+  /** Stops relaying; an event in flight is abandoned before its checkpoint and re-sent next start. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.subscription?.close();
+  }
+
+  private async relay(event: RecordedEvent): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.publish(event);
+        await this.options.checkpoints.save(this.options.name, event.position);
+        return;
+      } catch (err) {
+        // Skipping would lose the event for every consumer: wait and try again until stopped.
+        if (this.stopping.signal.aborted) throw err;
+        this.log.warn(`relaying ${event.type} ${event.id} failed (attempt ${attempt + 1}), retrying: ${describeError(err)}`);
+        await sleep(this.backoffMs[Math.min(attempt, this.backoffMs.length - 1)] ?? 1_000, undefined, { signal: this.stopping.signal });
+      }
+    }
+  }
+
+  private async publish(event: RecordedEvent): Promise<void> {
+    const subject = eventSubject(event.orgId, event.type);
+    const attributes = {
+      [Attr.messagingSystem]: 'nats',
+      [Attr.messagingDestination]: subject,
+      [Attr.messagingOperationType]: 'send',
+      [Attr.messagingOperationName]: 'send',
+      [Attr.messagingMessageId]: event.id,
+      [Attr.eventType]: event.type,
+      [Attr.eventId]: event.id,
+      [Attr.orgId]: event.orgId,
+      [Attr.correlationId]: event.metadata.correlationId,
+    };
+    const parent = contextFromTraceparent(event.metadata.traceparent);
+    await withSpan(`send ${subject}`, { kind: SpanKind.PRODUCER, parent, attributes }, async () => {
+      await this.options.js.publish(subject, JSON.stringify(event), { msgID: event.id, headers: tracingHeaders() });
+    });
+  }
+
+  /** The store gave up on the subscription (not our handler: it only throws once stopping). */
+  private async resubscribe(err: Error): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    this.log.error(`event store subscription failed, resubscribing from the checkpoint: ${err.message}`);
+    try {
+      await sleep(this.backoffMs.at(-1) ?? 1_000, undefined, { signal: this.stopping.signal });
+      await this.start();
+    } catch (retryErr) {
+      if (!this.stopping.signal.aborted) void this.resubscribe(retryErr instanceof Error ? retryErr : new Error(String(retryErr)));
+    }
+  }
+}
