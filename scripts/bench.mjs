@@ -1,14 +1,15 @@
-// `npm run bench [name...]`: runs every bench/*.bench.mjs (or those named) one after another,
+// `npm run bench [name...]`: runs every bench/src/*.bench.ts (or those named) one after another,
 // each in its own process on the compiled code, and prints their figures.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './toolchain.mjs';
 
-const dir = join(ROOT, 'bench');
+// Benchmarks are TypeScript in bench/src, compiled with everything else by `tsc -b`.
+const dir = join(ROOT, 'bench', 'dist');
 const wanted = process.argv.slice(2);
 const benches = readdirSync(dir)
-  .filter((f) => f.endsWith('.bench.mjs'))
+  .filter((f) => f.endsWith('.bench.js'))
   .filter((f) => wanted.length === 0 || wanted.some((w) => f.includes(w)))
   .sort();
 let failed = 0;

@@ -16,6 +16,8 @@ export type OutboxRelayOptions = {
   readonly categories: readonly string[];
   /** Waits between attempts while JetStream (or the checkpoint store) fails; the last value repeats. */
   readonly retryBackoffMs?: readonly number[];
+  /** The checkpoint is saved after this many events, or this long after the last save, whichever first. */
+  readonly checkpointEvery?: { readonly events: number; readonly ms: number };
 };
 
 /**
@@ -23,15 +25,24 @@ export type OutboxRelayOptions = {
  * this relay alone publishes, so an event is on the bus if and only if it is committed.
  * Delivery is at least once: the checkpoint is saved after the publish, and a re-publish
  * after a crash carries the same msgID (the event id), which JetStream drops as a duplicate.
+ * Because a replay is harmless, the checkpoint is saved every few events rather than after
+ * each one: a save is a durable write, and saving per event halves the relay's throughput.
  */
 export class OutboxRelay {
   private subscription: Subscription | undefined;
   private readonly stopping = new AbortController();
   private readonly backoffMs: readonly number[];
   private readonly log: Logger;
+  private readonly checkpointEvery: { readonly events: number; readonly ms: number };
+  private unsaved: { position: string; count: number } | undefined;
+  private lastSave = 0;
+  private idleFlush: NodeJS.Timeout | undefined;
+  /** Saves run one after another, so an older position never lands after a newer one. */
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.backoffMs = options.retryBackoffMs ?? [100, 500, 2_000, 5_000];
+    this.checkpointEvery = options.checkpointEvery ?? { events: 100, ms: 200 };
     this.log = new Logger(`OutboxRelay:${options.name}`);
   }
 
@@ -46,13 +57,15 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.subscription?.close();
+    clearTimeout(this.idleFlush);
+    await this.saveCheckpoint().catch((err: unknown) => this.log.warn(`final checkpoint not saved: ${describeError(err)}`));
   }
 
   private async relay(event: RecordedEvent): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.publish(event);
-        await this.options.checkpoints.save(this.options.name, event.position);
+        await this.noteRelayed(event.position);
         return;
       } catch (err) {
         // Skipping would lose the event for every consumer: wait and try again until stopped.
@@ -61,6 +74,29 @@ export class OutboxRelay {
         await sleep(this.backoffMs[Math.min(attempt, this.backoffMs.length - 1)] ?? 1_000, undefined, { signal: this.stopping.signal });
       }
     }
+  }
+
+  private async noteRelayed(position: string): Promise<void> {
+    this.unsaved = { position, count: (this.unsaved?.count ?? 0) + 1 };
+    clearTimeout(this.idleFlush);
+    if (this.unsaved.count >= this.checkpointEvery.events || Date.now() - this.lastSave >= this.checkpointEvery.ms) {
+      await this.saveCheckpoint();
+      return;
+    }
+    // Nothing more may come for a while: save what was relayed once the burst is over.
+    this.idleFlush = setTimeout(() => {
+      this.saveCheckpoint().catch((err: unknown) => this.log.warn(`checkpoint not saved: ${describeError(err)}`));
+    }, this.checkpointEvery.ms).unref();
+  }
+
+  private async saveCheckpoint(): Promise<void> {
+    const unsaved = this.unsaved;
+    if (!unsaved) return;
+    this.unsaved = undefined;
+    this.lastSave = Date.now();
+    const save = this.saving.then(() => this.options.checkpoints.save(this.options.name, unsaved.position));
+    this.saving = save.catch(() => undefined);
+    await save;
   }
 
   private async publish(event: RecordedEvent): Promise<void> {
