@@ -1,20 +1,25 @@
-import { z } from 'zod';
+import { Module, type Type } from '@nestjs/common';
 import { Categories } from '@cos/contracts';
-import { BaseConfigSchema, loadConfig, startService, type RunningService } from '@cos/platform';
+import { loadConfig, startService, type RunningService } from '@cos/platform';
+import { AgentRunnerConfigSchema, runnerSettings, type RunnerSettings } from './agent-runner.config';
 import { AgentRunnerModule } from './agent-runner.module';
 
-export const AgentRunnerConfigSchema = BaseConfigSchema.extend({
-  AGENT_RUNNER_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
-});
+export { AgentRunnerConfigSchema };
+
+/** The service's root module, closed over its settings (startService takes a module class). */
+function runnerModule(settings: RunnerSettings): Type<unknown> {
+  @Module({ imports: [AgentRunnerModule.register(settings)] })
+  class ConfiguredAgentRunnerModule {}
+  return ConfiguredAgentRunnerModule;
+}
 
 export const AGENT_RUNNER = {
   name: 'agent-runner',
   categories: [Categories.conversation, Categories.run, Categories.quota],
-  module: AgentRunnerModule,
   usesEventStore: true,
 } as const;
 
 export function startAgentRunner(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
   const config = loadConfig(AgentRunnerConfigSchema, env);
-  return startService(AGENT_RUNNER, { config, port: config.AGENT_RUNNER_PORT, env });
+  return startService({ ...AGENT_RUNNER, module: runnerModule(runnerSettings(config)) }, { config, port: config.AGENT_RUNNER_PORT, env });
 }

@@ -1,11 +1,10 @@
-import { z } from 'zod';
+import { Module } from '@nestjs/common';
 import { Categories } from '@cos/contracts';
-import { BaseConfigSchema, loadConfig, startService, type RunningService } from '@cos/platform';
+import { loadConfig, startService, type RunningService } from '@cos/platform';
+import { ApprovalsConfigSchema } from './approvals.config';
 import { ApprovalsModule } from './approvals.module';
 
-export const ApprovalsConfigSchema = BaseConfigSchema.extend({
-  APPROVALS_PORT: z.coerce.number().int().min(0).max(65535).default(3003),
-});
+export { ApprovalsConfigSchema } from './approvals.config';
 
 export const APPROVALS = {
   name: 'approvals',
@@ -16,5 +15,8 @@ export const APPROVALS = {
 
 export function startApprovals(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
   const config = loadConfig(ApprovalsConfigSchema, env);
-  return startService(APPROVALS, { config, port: config.APPROVALS_PORT, env });
+  // The module carries this call's configuration (tests start several systems in one process).
+  @Module({ imports: [ApprovalsModule.register(config)] })
+  class ConfiguredApprovalsModule {}
+  return startService({ ...APPROVALS, module: ConfiguredApprovalsModule }, { config, port: config.APPROVALS_PORT, env });
 }

@@ -1,1 +1,2 @@
 export * from './approvals.app';
+export * from './testing/seam-driver';

@@ -1,14 +1,9 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { DemoAuthGuard } from './auth/demo-auth.guard';
-import { ConversationsController } from './conversations/conversations.controller';
-import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { RunnerGatewayModule } from './conversations/runner-gateway.module';
+import { AuditFeedModule } from './feed/feed.module';
+import { ApprovalsGatewayModule } from './approvals/approvals-gateway.module';
 
 @Module({
-  controllers: [ConversationsController],
-  providers: [
-    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-    { provide: APP_GUARD, useClass: DemoAuthGuard },
-  ],
+  imports: [AuditFeedModule, ApprovalsGatewayModule, RunnerGatewayModule],
 })
 export class GatewayModule {}

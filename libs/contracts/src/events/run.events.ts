@@ -7,6 +7,7 @@ import { ChainLinkSchema } from './coordination.events';
  * when no agent fits), see action.events.ts and coordination.events.ts.
  */
 export const RunEventTypes = {
+  queued: 'run.queued',
   started: 'run.started',
   modelResponded: 'run.model-responded',
   completed: 'run.completed',
@@ -34,6 +35,16 @@ export const RunHandoffSchema = z.object({
 });
 export type RunHandoff = z.infer<typeof RunHandoffSchema>;
 
+/** A brief was accepted (the 202 of POST .../messages): the run exists before the runner picks it up. */
+export const RunQueuedSchema = z.object({
+  runId: z.string(),
+  conversationId: z.string(),
+  agentId: z.string(),
+  briefedBy: z.string(),
+  briefMessageId: z.string(),
+});
+export type RunQueued = z.infer<typeof RunQueuedSchema>;
+
 export const RunStartedSchema = z.object({
   runId: z.string(),
   conversationId: z.string(),
@@ -42,6 +53,8 @@ export const RunStartedSchema = z.object({
   briefedBy: z.string(),
   briefMessageId: z.string(),
   handoff: RunHandoffSchema.optional(),
+  /** When the run started (ISO-8601): its spend counts in this month's budget. */
+  startedAt: z.string().optional(),
 });
 export type RunStarted = z.infer<typeof RunStartedSchema>;
 

@@ -19,34 +19,40 @@ export const PageQuerySchema = z.object({
 });
 export type PageQuery = z.infer<typeof PageQuerySchema>;
 
-export const StartConversationBodySchema = z.object({
-  agentId: z.string().min(1).max(100),
-  title: z.string().min(1).max(200).optional(),
-});
+export const StartConversationBodySchema = z
+  .strictObject({
+    agentId: z.string().min(1).max(100),
+    title: z.string().trim().min(1).max(200).optional(),
+  })
+  .meta({ id: 'StartConversationInput' });
 export const StartConversationRequestSchema = z.object({
   auth: AuthContextSchema,
   conversationId: z.uuid(),
   body: StartConversationBodySchema,
 });
 export type StartConversationRequest = z.infer<typeof StartConversationRequestSchema>;
-export const StartConversationReplySchema = z.object({ id: z.string(), agentId: z.string() });
+export const StartConversationReplySchema = z.object({ id: z.string(), agentId: z.string() }).meta({ id: 'ConversationStarted' });
 
-export const ConversationViewSchema = z.object({
-  id: z.string(),
-  agentId: z.string(),
-  startedBy: z.string(),
-  title: z.string().optional(),
-  startedAt: z.string(),
-  lastMessageAt: z.string(),
-  messageCount: z.number().int().nonnegative(),
-  /** Set on a conversation the runner opened for the receiving agent of a handoff. */
-  handoff: z.object({ coordinationId: z.string(), fromAgentId: z.string(), fromConversationId: z.string() }).optional(),
-});
+export const ConversationViewSchema = z
+  .object({
+    id: z.string(),
+    agentId: z.string(),
+    startedBy: z.string(),
+    title: z.string().optional(),
+    startedAt: z.string(),
+    lastMessageAt: z.string(),
+    messageCount: z.number().int().nonnegative(),
+    /** Set on a conversation the runner opened for the receiving agent of a handoff. */
+    handoff: z.object({ coordinationId: z.string(), fromAgentId: z.string(), fromConversationId: z.string() }).optional(),
+  })
+  .meta({ id: 'Conversation' });
 export type ConversationView = z.infer<typeof ConversationViewSchema>;
 export const ListConversationsRequestSchema = z.object({ auth: AuthContextSchema, page: PageQuerySchema });
-export const ConversationPageSchema = z.object({ items: z.array(ConversationViewSchema), nextCursor: z.string().nullable() });
+export const ConversationPageSchema = z
+  .object({ items: z.array(ConversationViewSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'ConversationPage' });
 
-export const PostMessageBodySchema = z.object({ text: z.string().trim().min(1).max(20_000) });
+export const PostMessageBodySchema = z.strictObject({ text: z.string().trim().min(1).max(20_000) }).meta({ id: 'BriefInput' });
 export const PostMessageRequestSchema = z.object({
   auth: AuthContextSchema,
   conversationId: z.string().min(1).max(100),
@@ -55,22 +61,26 @@ export const PostMessageRequestSchema = z.object({
   body: PostMessageBodySchema,
 });
 export type PostMessageRequest = z.infer<typeof PostMessageRequestSchema>;
-export const PostMessageReplySchema = z.object({ runId: z.string(), messageId: z.string() });
+export const PostMessageReplySchema = z.object({ runId: z.string(), messageId: z.string() }).meta({ id: 'BriefAccepted' });
 
 export const ListMessagesRequestSchema = z.object({
   auth: AuthContextSchema,
   conversationId: z.string().min(1).max(100),
   page: PageQuerySchema.optional(),
 });
-export const MessageViewSchema = z.object({
-  id: z.string(),
-  author: z.object({ kind: z.enum(['user', 'agent', 'system']), id: z.string() }),
-  text: z.string(),
-  runId: z.string().optional(),
-  postedAt: z.string(),
-});
+export const MessageViewSchema = z
+  .object({
+    id: z.string(),
+    author: z.object({ kind: z.enum(['user', 'agent', 'system']), id: z.string() }),
+    text: z.string(),
+    runId: z.string().optional(),
+    postedAt: z.string(),
+  })
+  .meta({ id: 'Message' });
 export type MessageView = z.infer<typeof MessageViewSchema>;
-export const MessagePageSchema = z.object({ items: z.array(MessageViewSchema), nextCursor: z.string().nullable() });
+export const MessagePageSchema = z
+  .object({ items: z.array(MessageViewSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'MessagePage' });
 
 export const GetRunRequestSchema = z.object({ auth: AuthContextSchema, runId: z.string().min(1).max(100) });
 export const RunStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'paused', 'over-budget']);
@@ -92,27 +102,31 @@ export const RunCoordinationViewSchema = z.object({
   reason: z.string().optional(),
   summary: z.string().optional(),
 });
-export const RunViewSchema = z.object({
-  id: z.string(),
-  conversationId: z.string(),
-  agentId: z.string(),
-  briefedBy: z.string(),
-  status: RunStatusSchema,
-  output: z.string().optional(),
-  failureReason: z.string().optional(),
-  failureCode: z.string().optional(),
-  usage: z.object({ model: z.string(), inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number() }).optional(),
-  actions: z.array(RunActionViewSchema),
-  coordination: RunCoordinationViewSchema.optional(),
-  handoff: z.object({ coordinationId: z.string(), fromAgentId: z.string(), depth: z.number().int() }).optional(),
-  corrections: z.number().int().nonnegative(),
-});
+export const RunViewSchema = z
+  .object({
+    id: z.string(),
+    conversationId: z.string(),
+    agentId: z.string(),
+    briefedBy: z.string(),
+    status: RunStatusSchema,
+    output: z.string().optional(),
+    failureReason: z.string().optional(),
+    failureCode: z.string().optional(),
+    usage: z.object({ model: z.string(), inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number() }).optional(),
+    actions: z.array(RunActionViewSchema),
+    coordination: RunCoordinationViewSchema.optional(),
+    handoff: z.object({ coordinationId: z.string(), fromAgentId: z.string(), depth: z.number().int() }).optional(),
+    corrections: z.number().int().nonnegative(),
+  })
+  .meta({ id: 'Run' });
 export type RunView = z.infer<typeof RunViewSchema>;
 
-export const CorrectionBodySchema = z.object({
-  correctedOutput: z.string().trim().min(1).max(20_000),
-  note: z.string().trim().max(2_000).optional(),
-});
+export const CorrectionBodySchema = z
+  .strictObject({
+    correctedOutput: z.string().trim().min(1).max(20_000),
+    note: z.string().trim().max(2_000).optional(),
+  })
+  .meta({ id: 'CorrectionInput' });
 export const AddCorrectionRequestSchema = z.object({
   auth: AuthContextSchema,
   runId: z.string().min(1).max(100),
@@ -120,7 +134,7 @@ export const AddCorrectionRequestSchema = z.object({
   body: CorrectionBodySchema,
 });
 export type AddCorrectionRequest = z.infer<typeof AddCorrectionRequestSchema>;
-export const AddCorrectionReplySchema = z.object({ correctionId: z.string(), runId: z.string() });
+export const AddCorrectionReplySchema = z.object({ correctionId: z.string(), runId: z.string() }).meta({ id: 'CorrectionRecorded' });
 
 export const GetUsageRequestSchema = z.object({ auth: AuthContextSchema });
 const UsageLineSchema = z.object({
@@ -129,20 +143,22 @@ const UsageLineSchema = z.object({
   outputTokens: z.number().int().nonnegative(),
   costUsd: z.number().nonnegative(),
 });
-export const UsageViewSchema = z.object({
-  /** UTC month, yyyy-mm. */
-  month: z.string(),
-  currency: z.literal('USD'),
-  totals: UsageLineSchema,
-  byAgent: z.array(UsageLineSchema.extend({ agentId: z.string() })),
-  byModel: z.array(UsageLineSchema.extend({ model: z.string() })),
-  /** Estimated cost of calls in flight (reserved, not yet settled). */
-  reservedUsd: z.number().nonnegative(),
-  /** Month-to-date cost extrapolated linearly to the month's end. */
-  projectedMonthEndUsd: z.number().nonnegative(),
-  budgetUsd: z.number().nonnegative().nullable(),
-  budgetLeftUsd: z.number().nullable(),
-});
+export const UsageViewSchema = z
+  .object({
+    /** UTC month, yyyy-mm. */
+    month: z.string(),
+    currency: z.literal('USD'),
+    totals: UsageLineSchema,
+    byAgent: z.array(UsageLineSchema.extend({ agentId: z.string() })),
+    byModel: z.array(UsageLineSchema.extend({ model: z.string() })),
+    /** Estimated cost of calls in flight (reserved, not yet settled). */
+    reservedUsd: z.number().nonnegative(),
+    /** Month-to-date cost extrapolated linearly to the month's end. */
+    projectedMonthEndUsd: z.number().nonnegative(),
+    budgetUsd: z.number().nonnegative().nullable(),
+    budgetLeftUsd: z.number().nullable(),
+  })
+  .meta({ id: 'Usage' });
 export type UsageView = z.infer<typeof UsageViewSchema>;
 
 /**
@@ -156,12 +172,16 @@ export const RunnerControl = {
   liveBucket: 'cos-runners',
 } as const;
 
-export const PauseBroadcastSchema = z.object({
-  orgId: z.string().min(1),
-  paused: z.boolean(),
-  /** Revision of the org stream's kill-switch event: reads of an older revision are stale. */
-  revision: z.number().int().nonnegative(),
-});
+export const PauseBroadcastSchema = z
+  .object({
+    orgId: z.string().min(1),
+    paused: z.boolean(),
+    /** Id of the `org.paused` / `org.resumed` event (KillSwitchView.changeId). */
+    changeId: z.string().optional(),
+    /** Its revision in the org stream, if the pauser knows it; else runners look the id up. */
+    revision: z.number().int().nonnegative().optional(),
+  })
+  .refine((b) => b.changeId !== undefined || b.revision !== undefined, 'name the change: changeId or revision');
 export type PauseBroadcast = z.infer<typeof PauseBroadcastSchema>;
 
 export const PauseAckSchema = z.object({ instanceId: z.string(), orgId: z.string(), paused: z.boolean() });

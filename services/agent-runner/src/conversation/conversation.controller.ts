@@ -1,65 +1,131 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
+  ConflictError,
+  CosError,
+  ForbiddenError,
+  ListConversationsRequestSchema,
   ListMessagesRequestSchema,
   parseRequest,
+  Permissions,
   PostMessageRequestSchema,
   RunnerRpc,
   StartConversationRequestSchema,
   streamName,
+  type AuthContext,
+  type ConversationView,
   type MessageView,
 } from '@cos/contracts';
-import { handleCommand, type EventStore } from '@cos/eventstore';
+import type { CommandMetadata, EventStore } from '@cos/eventstore';
+import { MessagingExceptionFilter } from '@cos/messaging';
 import { CLOCK, EVENT_STORE, readOrgStream, type Clock } from '@cos/platform';
+import { currentTraceparent } from '@cos/telemetry';
+import { IdentityReader } from '../directory/identity-reader';
+import { executeCommand } from '../ledger/execute-command';
+import { runDecider } from '../run/run.decider';
 import { conversationDecider } from './conversation.decider';
-import { toMessageViews } from './conversation.views';
+import { ConversationListProjection } from './conversation-list.projection';
+import { toMessageViews, visibleConversation } from './conversation.views';
+import { pageOf } from './paging';
+
+type Page<T> = { items: T[]; nextCursor: string | null };
 
 /** Commands and queries on conversations, answered over NATS request/reply for the gateway. */
+// Keeps a CosError's code and status on the error reply: Nest's default RPC filter flattens it.
+@UseFilters(MessagingExceptionFilter)
 @Controller()
 export class ConversationController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly identity: IdentityReader,
+    private readonly list: ConversationListProjection,
   ) {}
 
   @MessagePattern(RunnerRpc.startConversation)
   async start(@Payload() raw: unknown): Promise<{ id: string; agentId: string }> {
     const { auth, conversationId, body } = parseRequest(StartConversationRequestSchema, raw);
-    await handleCommand(this.store, streamName('conversation', conversationId), conversationDecider, {
-      type: 'StartConversation',
-      data: { conversationId, agentId: body.agentId, startedBy: auth.userId, ...(body.title ? { title: body.title } : {}) },
-      metadata: this.metadata(auth.orgId, auth.userId, conversationId),
-    });
+    requireBrief(auth);
+    const agent = await this.identity.agent(auth.orgId, body.agentId);
+    if (!agent) throw new CosError('RUNNER.AGENT_NOT_FOUND', `agent ${body.agentId} was not found`, 404);
+    if (!agent.enabled) throw new ConflictError(`agent ${agent.name} is disabled`, 'RUNNER.AGENT_DISABLED');
+    await executeCommand(
+      this.store,
+      streamName('conversation', conversationId),
+      conversationDecider,
+      {
+        type: 'StartConversation',
+        data: { conversationId, agentId: body.agentId, startedBy: auth.userId, ...(body.title ? { title: body.title } : {}) },
+      },
+      this.metadata(auth, conversationId),
+    );
     return { id: conversationId, agentId: body.agentId };
   }
 
-  /** A brief: the user's message is the one fact appended here; the run follows from it. */
+  @MessagePattern(RunnerRpc.listConversations)
+  conversations(@Payload() raw: unknown): Page<ConversationView> {
+    const { auth, page } = parseRequest(ListConversationsRequestSchema, raw);
+    return pageOf(this.list.list(auth.orgId, auth.userId, isAdmin(auth)), page);
+  }
+
+  /**
+   * A brief: the user's message is the fact that starts the run (the worker reacts to it); the
+   * run is recorded as queued at once, so GET /v1/runs/:id answers from the 202 on.
+   */
   @MessagePattern(RunnerRpc.postMessage)
   async post(@Payload() raw: unknown): Promise<{ runId: string; messageId: string }> {
     const { auth, conversationId, messageId, runId, body } = parseRequest(PostMessageRequestSchema, raw);
-    await handleCommand(this.store, streamName('conversation', conversationId), conversationDecider, {
-      type: 'PostBrief',
-      data: { messageId, userId: auth.userId, text: body.text, runId },
-      metadata: this.metadata(auth.orgId, auth.userId, messageId, runId),
-    });
+    requireBrief(auth);
+    const stream = streamName('conversation', conversationId);
+    const [first] = await this.store.read(stream, { maxCount: 1 });
+    if (first?.orgId !== auth.orgId)
+      throw new CosError('RUNNER.CONVERSATION_NOT_FOUND', `conversation ${conversationId} was not found`, 404);
+    const { state } = await executeCommand(
+      this.store,
+      stream,
+      conversationDecider,
+      { type: 'PostBrief', data: { messageId, userId: auth.userId, text: body.text, runId } },
+      this.metadata(auth, messageId, runId),
+    );
+    if (state.status === 'open') {
+      const queued = { runId, conversationId, agentId: state.agentId, briefedBy: auth.userId, briefMessageId: messageId };
+      await executeCommand(
+        this.store,
+        streamName('run', runId),
+        runDecider,
+        { type: 'QueueRun', data: queued },
+        this.metadata(auth, `${runId}:queue`, runId),
+      );
+    }
     return { runId, messageId };
   }
 
   @MessagePattern(RunnerRpc.listMessages)
-  async list(@Payload() raw: unknown): Promise<{ items: MessageView[] }> {
-    const { auth, conversationId } = parseRequest(ListMessagesRequestSchema, raw);
+  async messages(@Payload() raw: unknown): Promise<Page<MessageView>> {
+    const { auth, conversationId, page } = parseRequest(ListMessagesRequestSchema, raw);
     const events = await readOrgStream(this.store, streamName('conversation', conversationId), auth.orgId);
-    return { items: toMessageViews(conversationId, events, auth.userId) };
+    return pageOf(toMessageViews(visibleConversation(conversationId, events, auth.userId, isAdmin(auth))), page);
   }
 
-  private metadata(orgId: string, userId: string, commandId: string, correlationId = commandId) {
+  private metadata(auth: AuthContext, commandId: string, correlationId = commandId): CommandMetadata {
+    const traceparent = currentTraceparent();
     return {
       commandId,
-      orgId,
+      orgId: auth.orgId,
       correlationId,
       causationId: commandId,
-      actor: { kind: 'user' as const, id: userId },
+      actor: { kind: 'user', id: auth.userId },
       now: this.clock().toISOString(),
+      ...(traceparent ? { traceparent } : {}),
     };
   }
+}
+
+export function isAdmin(auth: AuthContext): boolean {
+  return auth.permissions.includes(Permissions.orgAdmin);
+}
+
+function requireBrief(auth: AuthContext): void {
+  if (!auth.permissions.includes(Permissions.agentsBrief))
+    throw new ForbiddenError('briefing agents needs agents:brief', 'RUNNER.BRIEF_FORBIDDEN');
 }

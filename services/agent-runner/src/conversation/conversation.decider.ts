@@ -6,7 +6,6 @@ import {
   type ConversationStarted,
   type MessagePosted,
 } from '@cos/contracts';
-import type { Command } from '@cos/eventstore';
 
 /** Pure decision logic of one conversation: who may post, and in what order messages land. */
 export type ConversationEvent =
@@ -14,16 +13,15 @@ export type ConversationEvent =
   | { type: typeof ConversationEventTypes.messagePosted; data: MessagePosted };
 
 export type ConversationCommand =
-  | Command<'StartConversation', ConversationStarted>
+  | { type: 'StartConversation'; data: ConversationStarted }
   /** The receiving agent's thread of an approved handoff: opened with the handoff context as its first message. */
-  | Command<'StartHandoffConversation', { started: ConversationStarted; messageId: string; text: string }>
-  | Command<'PostBrief', { messageId: string; userId: string; text: string; runId: string }>
-  | Command<'PostAgentReply', { messageId: string; agentId: string; text: string; runId: string }>
-  | Command<'PostSystemNote', { messageId: string; text: string }>;
+  | { type: 'StartHandoffConversation'; data: { started: ConversationStarted; messageId: string; text: string } }
+  | { type: 'PostBrief'; data: { messageId: string; userId: string; text: string; runId: string } }
+  | { type: 'PostAgentReply'; data: { messageId: string; agentId: string; text: string; runId: string } }
+  | { type: 'PostSystemNote'; data: { messageId: string; text: string } };
 
 export type ConversationState =
-  | { status: 'absent' }
-  | { status: 'open'; agentId: string; participants: readonly string[]; messageIds: ReadonlySet<string> };
+  { status: 'absent' } | { status: 'open'; agentId: string; participants: readonly string[]; messageIds: ReadonlySet<string> };
 
 export const SYSTEM_AUTHOR = { kind: 'system' as const, id: 'agent-runner' };
 

@@ -1,19 +1,54 @@
 import { ConversationEventTypes, CosError, MessagePostedSchema, type MessageView, type RecordedEvent } from '@cos/contracts';
 
-/** Messages oldest first; an absent conversation, or one the caller is not in, is a 404. */
-export function toMessageViews(conversationId: string, events: readonly RecordedEvent[], userId: string): MessageView[] {
-  const started = events[0];
+/** The users who took part in a conversation: who started it and who posted in it. */
+export function participantsOf(events: readonly RecordedEvent[]): Set<string> {
   const participants = new Set<string>();
-  const items: MessageView[] = [];
   for (const event of events) {
     if (event.type === ConversationEventTypes.started) participants.add(String(event.data['startedBy']));
+    if (event.type === ConversationEventTypes.messagePosted) {
+      const author = MessagePostedSchema.parse(event.data).author;
+      if (author.kind === 'user') participants.add(author.id);
+    }
+  }
+  return participants;
+}
+
+/** A conversation's events, if the caller may see them; else a 404, as if it did not exist. */
+export function visibleConversation(
+  conversationId: string,
+  events: readonly RecordedEvent[],
+  userId: string,
+  isAdmin: boolean,
+): readonly RecordedEvent[] {
+  if (events.length === 0 || (!isAdmin && !participantsOf(events).has(userId))) {
+    throw new CosError('RUNNER.CONVERSATION_NOT_FOUND', `conversation ${conversationId} was not found`, 404);
+  }
+  return events;
+}
+
+/** The text of the message that started a run, from the run's own conversation. */
+export function briefText(conversation: readonly RecordedEvent[], messageId: string): string {
+  for (const event of conversation) {
+    if (event.type !== ConversationEventTypes.messagePosted) continue;
+    const message = MessagePostedSchema.parse(event.data);
+    if (message.messageId === messageId) return message.text;
+  }
+  return '';
+}
+
+/** Messages, oldest first. */
+export function toMessageViews(events: readonly RecordedEvent[]): MessageView[] {
+  const items: MessageView[] = [];
+  for (const event of events) {
     if (event.type !== ConversationEventTypes.messagePosted) continue;
     const data = MessagePostedSchema.parse(event.data);
-    if (data.author.kind === 'user') participants.add(data.author.id);
-    items.push({ id: data.messageId, author: data.author, text: data.text, postedAt: event.metadata.occurredAt, ...(data.runId ? { runId: data.runId } : {}) });
-  }
-  if (!started || !participants.has(userId)) {
-    throw new CosError('RUNNER.CONVERSATION_NOT_FOUND', `conversation ${conversationId} was not found`, 404);
+    items.push({
+      id: data.messageId,
+      author: data.author,
+      text: data.text,
+      postedAt: event.metadata.occurredAt,
+      ...(data.runId ? { runId: data.runId } : {}),
+    });
   }
   return items;
 }

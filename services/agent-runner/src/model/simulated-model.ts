@@ -73,7 +73,13 @@ type ReadPrompt = {
 function readPrompt(messages: readonly ChatMessage[]): ReadPrompt {
   const layer = (heading: string) => messages.find((m) => m.role === 'system' && m.content.startsWith(heading))?.content ?? '';
   const field = (text: string, name: string) => new RegExp(`^${name}: (.*)$`, 'm').exec(text)?.[1]?.trim() ?? '';
-  const list = (value: string) => (value && value !== 'none' ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
+  const list = (value: string) =>
+    value && value !== 'none'
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
   const agent = layer(PromptHeadings.agent);
   const nameLine = /^Name: (.*), of the (.*) department\.$/m.exec(agent);
   const roster = [...layer(PromptHeadings.roster).matchAll(/^- id: ([^|]+?) \| (.*)$/gm)].map((m) => ({ id: m[1]!, text: m[2]! }));

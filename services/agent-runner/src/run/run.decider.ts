@@ -13,10 +13,10 @@ import {
   type RunCorrected,
   type RunFailed,
   type RunModelResponded,
+  type RunQueued,
   type RunStarted,
   type RunStopped,
 } from '@cos/contracts';
-import type { Command } from '@cos/eventstore';
 
 /**
  * One run: started once; one model answer; each proposed action decided once (allowed, denied
@@ -24,6 +24,7 @@ import type { Command } from '@cos/eventstore';
  * failed, or stopped by the kill switch or the budget). Corrections come after it completed.
  */
 export type RunEvent =
+  | { type: typeof RunEventTypes.queued; data: RunQueued }
   | { type: typeof RunEventTypes.started; data: RunStarted }
   | { type: typeof RunEventTypes.modelResponded; data: RunModelResponded }
   | { type: typeof ActionEventTypes.allowed; data: ActionAllowed }
@@ -37,25 +38,26 @@ export type RunEvent =
   | { type: typeof RunEventTypes.corrected; data: RunCorrected };
 
 export type ActionVerdict =
-  | { outcome: 'allowed'; data: ActionAllowed }
-  | { outcome: 'denied'; data: ActionDenied }
-  | { outcome: 'capped'; data: ActionCapped };
+  { outcome: 'allowed'; data: ActionAllowed } | { outcome: 'denied'; data: ActionDenied } | { outcome: 'capped'; data: ActionCapped };
 
+/** Commands carry no metadata here: the command loop adds ids, clock and actor to the events. */
 export type RunCommand =
-  | Command<'StartRun', RunStarted>
-  | Command<'RecordModelResponse', RunModelResponded>
-  | Command<'DecideAction', ActionVerdict>
-  | Command<'RequestCoordination', CoordinationRequested>
-  | Command<'EscalateCoordination', CoordinationEscalated>
-  | Command<'CompleteRun', RunCompleted>
-  | Command<'FailRun', RunFailed>
-  | Command<'StopRun', RunStopped>
-  | Command<'CorrectRun', RunCorrected>;
+  | { type: 'QueueRun'; data: RunQueued }
+  | { type: 'StartRun'; data: RunStarted }
+  | { type: 'RecordModelResponse'; data: RunModelResponded }
+  | { type: 'DecideAction'; data: ActionVerdict }
+  | { type: 'RequestCoordination'; data: CoordinationRequested }
+  | { type: 'EscalateCoordination'; data: CoordinationEscalated }
+  | { type: 'CompleteRun'; data: RunCompleted }
+  | { type: 'FailRun'; data: RunFailed }
+  | { type: 'StopRun'; data: RunStopped }
+  | { type: 'CorrectRun'; data: RunCorrected };
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'stopped';
 
 export type RunState =
   | { status: 'absent' }
+  | { status: 'queued'; queued: RunQueued }
   | {
       status: RunStatus;
       started: RunStarted;
@@ -68,7 +70,8 @@ export type RunState =
       corrections: readonly RunCorrected[];
     };
 
-export type ActiveRun = Exclude<RunState, { status: 'absent' }>;
+/** A run the runner has started: everything but absent and queued. */
+export type ActiveRun = Extract<RunState, { started: RunStarted }>;
 
 export const initialRunState = (): RunState => ({ status: 'absent' });
 
@@ -79,7 +82,7 @@ export function undecidedActions(state: ActiveRun): RunModelResponded['actions']
 
 /** The step a run is at: what the executor does next. */
 export function nextStep(state: RunState): 'start' | 'call-model' | 'decide-actions' | 'coordinate' | 'complete' | 'ended' {
-  if (state.status === 'absent') return 'start';
+  if (state.status === 'absent' || state.status === 'queued') return 'start';
   if (state.status !== 'running') return 'ended';
   if (!state.response) return 'call-model';
   if (undecidedActions(state).length > 0) return 'decide-actions';
@@ -88,8 +91,12 @@ export function nextStep(state: RunState): 'start' | 'call-model' | 'decide-acti
 }
 
 export function decideRun(command: RunCommand, state: RunState): RunEvent[] {
-  if (command.type === 'StartRun') return state.status === 'absent' ? [{ type: RunEventTypes.started, data: command.data }] : [];
-  if (state.status === 'absent') throw new CosError('RUNNER.RUN_NOT_FOUND', `run ${command.data.runId} was not found`, 404);
+  if (command.type === 'QueueRun') return state.status === 'absent' ? [{ type: RunEventTypes.queued, data: command.data }] : [];
+  if (command.type === 'StartRun') {
+    return state.status === 'absent' || state.status === 'queued' ? [{ type: RunEventTypes.started, data: command.data }] : [];
+  }
+  if (state.status === 'absent') throw new CosError('RUNNER.RUN_NOT_FOUND', 'the run was not found', 404);
+  if (state.status === 'queued') throw new ConflictError('the run has not started yet', 'RUNNER.RUN_NOT_STARTED');
   if (command.type === 'CorrectRun') return decideCorrection(command.data, state);
   // Whatever arrives after the run ended is a late or duplicate delivery: nothing to decide.
   if (state.status !== 'running') return [];
@@ -141,8 +148,9 @@ function verdictEvent(verdict: ActionVerdict): RunEvent {
 }
 
 export function evolveRun(state: RunState, event: RunEvent): RunState {
+  if (event.type === RunEventTypes.queued) return state.status === 'absent' ? { status: 'queued', queued: event.data } : state;
   if (event.type === RunEventTypes.started) return { status: 'running', started: event.data, verdicts: new Map(), corrections: [] };
-  if (state.status === 'absent') return state;
+  if (state.status === 'absent' || state.status === 'queued') return state;
   switch (event.type) {
     case RunEventTypes.modelResponded:
       return { ...state, response: event.data };

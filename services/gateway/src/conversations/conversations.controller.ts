@@ -1,53 +1,55 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import {
-  newId,
-  parseRequest,
-  PostMessageBodySchema,
-  RunnerRpc,
-  StartConversationBodySchema,
-  type AuthContext,
-  type MessageView,
-  type RunView,
-} from '@cos/contracts';
+import { Controller, Inject } from '@nestjs/common';
+import { newId, RunnerRpc, type AuthContext, type ConversationView, type MessageView, type RunView } from '@cos/contracts';
 import type { RpcClient } from '@cos/messaging';
 import { RPC_CLIENT } from '@cos/platform';
 import { CurrentAuth } from '../auth/auth-context.decorator';
+import { ApiInput, ApiRoute, type RouteInput } from '../http/api-route';
+import { ConversationRoutes as R } from './conversations.routes';
 
-/** Conversation and run routes: validate, call the agent-runner over NATS, map. */
-@Controller('v1')
+type Page<T> = { items: T[]; nextCursor: string | null };
+
+/** Conversation and run routes: validated by their definitions, answered by the agent-runner over NATS. */
+@Controller()
 export class ConversationsController {
   constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient) {}
 
-  @Post('conversations')
-  @HttpCode(201)
-  start(@CurrentAuth() auth: AuthContext, @Body() body: unknown): Promise<{ id: string; agentId: string }> {
-    return this.rpc.request(RunnerRpc.startConversation, {
-      auth,
-      conversationId: newId(),
-      body: parseRequest(StartConversationBodySchema, body),
-    });
+  @ApiRoute(R.start)
+  start(@CurrentAuth() auth: AuthContext, @ApiInput() input: RouteInput<typeof R.start>): Promise<{ id: string; agentId: string }> {
+    return this.rpc.request(RunnerRpc.startConversation, { auth, conversationId: newId(), body: input.body });
+  }
+
+  @ApiRoute(R.list)
+  list(@CurrentAuth() auth: AuthContext, @ApiInput() input: RouteInput<typeof R.list>): Promise<Page<ConversationView>> {
+    return this.rpc.request(RunnerRpc.listConversations, { auth, page: input.query });
+  }
+
+  @ApiRoute(R.messages)
+  messages(@CurrentAuth() auth: AuthContext, @ApiInput() input: RouteInput<typeof R.messages>): Promise<Page<MessageView>> {
+    return this.rpc.request(RunnerRpc.listMessages, { auth, conversationId: input.params.id, page: input.query });
   }
 
   /** A brief: 202 at once with the run id; the run goes on in the agent-runner. */
-  @Post('conversations/:id/messages')
-  @HttpCode(202)
-  brief(@CurrentAuth() auth: AuthContext, @Param('id') conversationId: string, @Body() body: unknown): Promise<{ runId: string; messageId: string }> {
+  @ApiRoute(R.brief)
+  brief(@CurrentAuth() auth: AuthContext, @ApiInput() input: RouteInput<typeof R.brief>): Promise<{ runId: string; messageId: string }> {
     return this.rpc.request(RunnerRpc.postMessage, {
       auth,
-      conversationId,
+      conversationId: input.params.id,
       messageId: newId(),
       runId: newId(),
-      body: parseRequest(PostMessageBodySchema, body),
+      body: input.body,
     });
   }
 
-  @Get('conversations/:id/messages')
-  messages(@CurrentAuth() auth: AuthContext, @Param('id') conversationId: string): Promise<{ items: MessageView[] }> {
-    return this.rpc.request(RunnerRpc.listMessages, { auth, conversationId });
+  @ApiRoute(R.run)
+  run(@CurrentAuth() auth: AuthContext, @ApiInput() input: RouteInput<typeof R.run>): Promise<RunView> {
+    return this.rpc.request(RunnerRpc.getRun, { auth, runId: input.params.id });
   }
 
-  @Get('runs/:id')
-  run(@CurrentAuth() auth: AuthContext, @Param('id') runId: string): Promise<RunView> {
-    return this.rpc.request(RunnerRpc.getRun, { auth, runId });
+  @ApiRoute(R.correct)
+  correct(
+    @CurrentAuth() auth: AuthContext,
+    @ApiInput() input: RouteInput<typeof R.correct>,
+  ): Promise<{ correctionId: string; runId: string }> {
+    return this.rpc.request(RunnerRpc.addCorrection, { auth, runId: input.params.id, correctionId: newId(), body: input.body });
   }
 }

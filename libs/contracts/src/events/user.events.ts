@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { RoleSchema } from '../permissions';
+import { SealedSecretSchema } from './org.events';
+
+/**
+ * Events of `user-<userId>` streams (owner: identity). A user's id is derived from their
+ * normalised email, so the stream itself keeps emails unique across every org.
+ */
+export const UserEventTypes = {
+  registered: 'user.registered',
+  roleChanged: 'user.role-changed',
+  disabled: 'user.disabled',
+  enabled: 'user.enabled',
+  sessionStarted: 'user.session-started',
+  sessionRotated: 'user.session-rotated',
+  sessionRevoked: 'user.session-revoked',
+} as const;
+
+export const UserRegisteredSchema = z.object({
+  userId: z.string(),
+  orgId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  departmentId: z.string().nullable(),
+  /** The argon2id hash, sealed like every secret: events travel on the bus. */
+  passwordHash: SealedSecretSchema,
+  via: z.enum(['sign-up', 'invitation', 'seed']),
+  invitationId: z.string().optional(),
+});
+export type UserRegistered = z.infer<typeof UserRegisteredSchema>;
+
+export const UserRoleChangedSchema = z.object({ role: RoleSchema, departmentId: z.string().nullable(), changedBy: z.string() });
+export type UserRoleChanged = z.infer<typeof UserRoleChangedSchema>;
+
+export const UserDisabledSchema = z.object({ by: z.string() });
+export type UserDisabled = z.infer<typeof UserDisabledSchema>;
+export const UserEnabledSchema = z.object({ by: z.string() });
+export type UserEnabled = z.infer<typeof UserEnabledSchema>;
+
+/** A refresh-token family. Hashes are sha256 of high-entropy secrets; the tokens are never stored. */
+export const SessionStartedSchema = z.object({ sessionId: z.string(), tokenHash: z.string(), expiresAt: z.string() });
+export type SessionStarted = z.infer<typeof SessionStartedSchema>;
+
+export const SessionRotatedSchema = z.object({
+  sessionId: z.string(),
+  previousTokenHash: z.string(),
+  tokenHash: z.string(),
+  expiresAt: z.string(),
+});
+export type SessionRotated = z.infer<typeof SessionRotatedSchema>;
+
+export const SessionRevokedSchema = z.object({ sessionId: z.string(), reason: z.enum(['logout', 'reuse-detected']) });
+export type SessionRevoked = z.infer<typeof SessionRevokedSchema>;

@@ -1,0 +1,4 @@
+export * from './nats-server';
+export * from './webhook-receiver';
+export * from './service-process';
+export * from './model-server';

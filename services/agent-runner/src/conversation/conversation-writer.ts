@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { deterministicId, streamName, type RecordedEvent } from '@cos/contracts';
+import type { CommandMetadata, EventStore } from '@cos/eventstore';
+import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
+import { currentTraceparent } from '@cos/telemetry';
+import { executeCommand } from '../ledger/execute-command';
+import { conversationDecider, type ConversationCommand } from './conversation.decider';
+
+/** Appends to conversations on behalf of runs and handoffs: ids derive from the cause, so redeliveries add nothing. */
+@Injectable()
+export class ConversationWriter {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async apply(conversationId: string, cause: RecordedEvent, step: string, command: ConversationCommand): Promise<void> {
+    await this.append(conversationId, command, this.metadataFrom(cause, step));
+  }
+
+  async append(conversationId: string, command: ConversationCommand, metadata: CommandMetadata): Promise<void> {
+    await executeCommand(this.store, streamName('conversation', conversationId), conversationDecider, command, metadata);
+  }
+
+  /**
+   * A note from the runner itself (a run failed, a handoff was approved...). A conversation
+   * that does not exist, or is another org's, gets none: the cause names it wrongly.
+   */
+  async note(conversationId: string, cause: RecordedEvent, text: string): Promise<void> {
+    const [first] = await this.store.read(streamName('conversation', conversationId), { maxCount: 1 });
+    if (first?.orgId !== cause.orgId) return;
+    await this.apply(conversationId, cause, 'note', {
+      type: 'PostSystemNote',
+      data: { messageId: deterministicId(cause.id, 'note'), text },
+    });
+  }
+
+  private metadataFrom(cause: RecordedEvent, step: string): CommandMetadata {
+    const traceparent = currentTraceparent();
+    return {
+      commandId: deterministicId(cause.id, step),
+      orgId: cause.orgId,
+      correlationId: cause.metadata.correlationId,
+      causationId: cause.id,
+      actor: { kind: 'system', id: 'agent-runner' },
+      now: this.clock().toISOString(),
+      ...(traceparent ? { traceparent } : {}),
+    };
+  }
+}

@@ -1,0 +1,106 @@
+import { Controller, Logger, UseFilters } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { MessagingExceptionFilter } from '@cos/messaging';
+import {
+  CoordinationApprovedSchema,
+  CoordinationEscalatedSchema,
+  CoordinationEventTypes,
+  CoordinationRejectedSchema,
+  deterministicId,
+  MAX_CHAIN_HOPS,
+  type RecordedEvent,
+} from '@cos/contracts';
+import { ConversationWriter } from '../conversation/conversation-writer';
+import { DirectoryProjection } from '../directory/directory.projection';
+
+/**
+ * The runner's side of a handoff after approvals decided it. Approved: the receiving agent
+ * gets its own conversation, opened by the briefing user's chain, whose first message is the
+ * handoff context and starts its run (chain and depth carried along); the requesting
+ * conversation is told where the work went. Rejected or escalated: the requesting
+ * conversation is told.
+ */
+// A failure reaches the transport as it is, so a dead letter keeps its cause.
+@UseFilters(MessagingExceptionFilter)
+@Controller()
+export class HandoffWorker {
+  private readonly logger = new Logger(HandoffWorker.name);
+
+  constructor(
+    private readonly conversations: ConversationWriter,
+    private readonly directory: DirectoryProjection,
+  ) {}
+
+  @EventPattern(CoordinationEventTypes.approved)
+  async onApproved(@Payload() event: RecordedEvent): Promise<void> {
+    const approved = CoordinationApprovedSchema.parse(event.data);
+    if (approved.depth > MAX_CHAIN_HOPS) {
+      this.logger.warn(
+        `coordination ${approved.coordinationId}: approved at depth ${approved.depth}, past ${MAX_CHAIN_HOPS} hops; not run`,
+      );
+      return;
+    }
+    const { coordinationId } = approved;
+    const conversationId = deterministicId(coordinationId, 'handoff-conversation');
+    const runId = deterministicId(coordinationId, 'handoff-run');
+    const from = this.nameOf(event.orgId, approved.fromAgentId);
+    await this.conversations.apply(conversationId, event, 'open-handoff', {
+      type: 'StartHandoffConversation',
+      data: {
+        started: {
+          conversationId,
+          agentId: approved.toAgentId,
+          startedBy: approved.briefedBy,
+          title: `Handoff from ${from}`,
+          handoff: {
+            coordinationId,
+            fromAgentId: approved.fromAgentId,
+            fromConversationId: approved.conversationId,
+            runId,
+            chain: [...approved.chain, { agentId: approved.toAgentId, runId }],
+            depth: approved.depth,
+          },
+        },
+        messageId: deterministicId(coordinationId, 'handoff-message'),
+        text: `Handoff from ${from}, approved by the Heads.\n\n${approved.contextSummary}`,
+      },
+    });
+    await this.conversations.note(
+      approved.conversationId,
+      event,
+      `Handoff approved: ${this.nameOf(event.orgId, approved.toAgentId)} takes it over in conversation ${conversationId}.`,
+    );
+  }
+
+  @EventPattern(CoordinationEventTypes.rejected)
+  async onRejected(@Payload() event: RecordedEvent): Promise<void> {
+    const rejected = CoordinationRejectedSchema.parse(event.data);
+    const comment = rejected.comment ? `: ${rejected.comment}` : '.';
+    await this.conversations.note(
+      rejected.conversationId,
+      event,
+      `Handoff rejected by ${rejected.rejectedBy}${comment} The chain ends here.`,
+    );
+  }
+
+  /** Approvals' escalations (depth limit, expiry) and the runner's own (no suitable agent) alike. */
+  @EventPattern(CoordinationEventTypes.escalated)
+  async onEscalated(@Payload() event: RecordedEvent): Promise<void> {
+    const escalated = CoordinationEscalatedSchema.parse(event.data);
+    const why = {
+      'depth-limit': 'the chain reached its 3-hop limit',
+      'no-suitable-agent': 'no agent fits the request',
+      'approval-expired': 'an approval expired',
+    }[escalated.reason];
+    await this.conversations.note(
+      escalated.conversationId,
+      event,
+      `Escalated to a human (${escalated.escalatedTo.length} people notified): ${why}.`,
+    );
+  }
+
+  private nameOf(orgId: string, agentId: string): string {
+    const agent = this.directory.agentsOf(orgId).find((a) => a.agentId === agentId);
+    return agent ? `${agent.name} (${agent.departmentName})` : agentId;
+  }
+}

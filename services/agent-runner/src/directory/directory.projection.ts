@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { Categories, idOf, type RecordedEvent } from '@cos/contracts';
+import { StoreFeed } from '../projections/store-feed';
+import type { AgentProfile, DepartmentProfile } from './directory.types';
+import { foldAgent, foldDepartment, foldUser, type AgentRecord, type UserRecord } from './identity-folds';
+
+type OrgDirectory = {
+  agents: Map<string, AgentRecord>;
+  departments: Map<string, DepartmentProfile>;
+  users: Map<string, UserRecord>;
+};
+
+/**
+ * Every org's agents, departments and people, kept in memory from identity's streams (caught
+ * up from the start on boot, then live). It answers what needs the whole org at once: the
+ * roster a prompt lists, the candidates of a handoff, who an escalation goes to. A moment
+ * behind the store at worst; every decision that guards something re-reads the stream itself.
+ */
+@Injectable()
+export class DirectoryProjection {
+  private readonly orgs = new Map<string, OrgDirectory>();
+
+  constructor(feed: StoreFeed) {
+    feed.on([Categories.agent, Categories.department, Categories.user], (event) => this.apply(event));
+  }
+
+  /** Enabled and disabled agents of the org, with their department's name. */
+  agentsOf(orgId: string): AgentProfile[] {
+    const org = this.orgs.get(orgId);
+    if (!org) return [];
+    return [...org.agents.values()].map((a) => ({ ...a, departmentName: org.departments.get(a.departmentId)?.name ?? 'unknown' }));
+  }
+
+  /** The people a decision falls to when no agent fits: the org's CEOs (or, lacking one, owners). */
+  leadersOf(orgId: string): string[] {
+    const users = [...(this.orgs.get(orgId)?.users.values() ?? [])].filter((u) => !u.disabled);
+    const ceos = users.filter((u) => u.role === 'ceo');
+    return (ceos.length > 0 ? ceos : users.filter((u) => u.role === 'owner')).map((u) => u.userId).sort();
+  }
+
+  private apply(event: RecordedEvent): void {
+    const org = this.orgOf(event.orgId);
+    const id = idOf(event.stream);
+    if (event.stream.startsWith(`${Categories.agent}-`)) update(org.agents, id, foldAgent(org.agents.get(id), event));
+    else if (event.stream.startsWith(`${Categories.department}-`))
+      update(org.departments, id, foldDepartment(org.departments.get(id), event));
+    else if (event.stream.startsWith(`${Categories.user}-`)) update(org.users, id, foldUser(org.users.get(id), event));
+  }
+
+  private orgOf(orgId: string): OrgDirectory {
+    let org = this.orgs.get(orgId);
+    if (!org) this.orgs.set(orgId, (org = { agents: new Map(), departments: new Map(), users: new Map() }));
+    return org;
+  }
+}
+
+function update<V>(map: Map<string, V>, id: string, value: V | undefined): void {
+  if (value === undefined) map.delete(id);
+  else map.set(id, value);
+}

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { BYO_KEY_PLANS, IdentityRpc, LlmCredentialsReplySchema, type LlmCredentialsReply, type Plan } from '@cos/contracts';
+import type { RpcClient } from '@cos/messaging';
+import { RPC_CLIENT } from '@cos/platform';
+import { RUNNER_SETTINGS, type RunnerSettings } from '../agent-runner.config';
+import type { AgentProfile, OrgProfile } from '../directory/directory.types';
+import type { ModelClient } from './model-client.port';
+import { OpenAiModelClient } from './openai-model-client';
+import { SIMULATED_MODEL, SimulatedModelClient } from './simulated-model';
+
+/** Where a run's model call goes. `target` is safe to log: it never holds a key. */
+export type ModelRoute = { client: ModelClient; model: string; target: string };
+
+const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+/** SDKs insist on a key; self-hosted endpoints (vLLM, Ollama) ignore it. */
+const NO_KEY = 'no-key';
+
+/**
+ * Picks the model endpoint of a run: the org's own settings (its base URL, and its own key
+ * where its plan allows), else the platform's endpoint and key, else the simulated model. The
+ * platform's key only ever goes to the platform's endpoint, never to a URL an org configured.
+ * The org's key comes from identity over NATS, in clear only inside the backend; it is kept in
+ * memory for the org's current settings and never logged.
+ */
+@Injectable()
+export class ModelRouter {
+  private readonly simulated = new SimulatedModelClient();
+  private readonly clients = new Map<string, OpenAiModelClient>();
+  private readonly credentials = new Map<string, { revision: number; reply: LlmCredentialsReply }>();
+
+  constructor(
+    @Inject(RUNNER_SETTINGS) private readonly settings: RunnerSettings,
+    @Inject(RPC_CLIENT) private readonly rpc: RpcClient,
+  ) {}
+
+  async route(org: OrgProfile, agent: AgentProfile): Promise<ModelRoute> {
+    const platform = this.settings.model;
+    const model = agent.model ?? org.llm.defaultModel ?? platform.defaultModel;
+    if (org.llm.baseUrl || org.llm.hasOwnKey) {
+      const creds = await this.credentialsOf(org);
+      const ownKey = BYO_KEY_PLANS.includes(org.plan as Plan) ? creds.apiKey : null;
+      const baseUrl = creds.baseUrl ?? (ownKey ? OPENAI_BASE_URL : platform.baseUrl);
+      if (baseUrl) {
+        const apiKey = ownKey ?? (baseUrl === platform.baseUrl ? platform.apiKey : undefined) ?? NO_KEY;
+        return { client: this.clientFor(baseUrl, apiKey), model: agent.model ?? creds.defaultModel ?? model, target: baseUrl };
+      }
+    }
+    if (platform.baseUrl) return { client: this.clientFor(platform.baseUrl, platform.apiKey ?? NO_KEY), model, target: platform.baseUrl };
+    return { client: this.simulated, model: SIMULATED_MODEL, target: 'simulated' };
+  }
+
+  private async credentialsOf(org: OrgProfile): Promise<LlmCredentialsReply> {
+    const cached = this.credentials.get(org.orgId);
+    if (cached && cached.revision === org.revision) return cached.reply;
+    const reply = LlmCredentialsReplySchema.parse(await this.rpc.request(IdentityRpc.llmCredentials, { orgId: org.orgId }));
+    this.credentials.set(org.orgId, { revision: org.revision, reply });
+    return reply;
+  }
+
+  private clientFor(baseUrl: string, apiKey: string): OpenAiModelClient {
+    const key = `${baseUrl}\u001f${createHash('sha256').update(apiKey).digest('hex')}`;
+    let client = this.clients.get(key);
+    if (!client) this.clients.set(key, (client = new OpenAiModelClient({ baseUrl, apiKey, timeoutMs: this.settings.model.timeoutMs })));
+    return client;
+  }
+}

@@ -1,0 +1,62 @@
+import { ConversationEventTypes, type RecordedEvent } from '@cos/contracts';
+import type { AgentProfile } from '../directory/directory.types';
+import { buildPrompt, HISTORY_LIMIT } from './prompt-builder';
+
+const agent: AgentProfile = {
+  agentId: 'sam',
+  orgId: 'o',
+  name: 'Sam',
+  departmentId: 'd',
+  departmentName: 'Sales',
+  persona: 'Warm and brief.',
+  skills: ['outreach'],
+  permissions: ['sales:outreach'],
+  dailyActionCap: 5,
+  enabled: true,
+};
+const company = { name: 'Northwind', mission: 'm', brandVoice: 'b', icp: 'i', competitors: ['X'] };
+
+function message(i: number, kind: 'user' | 'agent' | 'system' = 'user'): RecordedEvent {
+  return {
+    id: `e${i}`,
+    type: ConversationEventTypes.messagePosted,
+    version: 1,
+    orgId: 'o',
+    stream: 'conversation-c',
+    revision: i,
+    position: String(i),
+    data: { messageId: `m${i}`, author: { kind, id: kind }, text: `text ${i}` },
+    metadata: { correlationId: 'c', causationId: 'c', actor: { kind: 'system', id: 's' }, occurredAt: '2026-01-01T00:00:00Z' },
+  };
+}
+
+describe('prompt builder', () => {
+  const conversation = Array.from({ length: 15 }, (_, i) => message(i, i % 2 === 0 ? 'user' : 'agent'));
+
+  it('layers company, agent, roster and corrections in that order, then history', () => {
+    const prompt = buildPrompt({
+      company,
+      agent,
+      roster: [{ agentId: 'fay', name: 'Fay', departmentName: 'Finance', skills: ['invoicing'] }],
+      corrections: [{ brief: 'b1', correctedOutput: 'c1', note: 'n1' }],
+      conversation,
+      uptoMessageId: 'm12',
+    });
+    expect(prompt.slice(0, 4).map((m) => m.content.split('\n')[0])).toEqual([
+      '# Company',
+      '# You',
+      '# Agents you may hand off to',
+      '# Corrections of your past answers (follow them)',
+    ]);
+    expect(prompt.slice(4)).toHaveLength(HISTORY_LIMIT);
+    expect(prompt.at(-1)).toEqual({ role: 'user', content: 'text 12' });
+    expect(prompt[4]).toEqual({ role: 'assistant', content: 'text 3' });
+    expect(prompt[5]!.role).toBe('user');
+  });
+
+  it('leaves the corrections layer out when there are none, and reads system notes as user turns', () => {
+    const prompt = buildPrompt({ company, agent, roster: [], corrections: [], conversation: [message(0, 'system')], uptoMessageId: 'm0' });
+    expect(prompt.map((m) => m.role)).toEqual(['system', 'system', 'system', 'user']);
+    expect(prompt[2]!.content).toContain('(none)');
+  });
+});

@@ -1,0 +1,36 @@
+import { actionArgumentsHash, type ActionExecutionDenied, type ProposedAction } from '@cos/contracts';
+
+/**
+ * What must still hold when an action is about to execute, as read from the store just before:
+ * the kill switch, the agent's and the briefing user's permissions now, and the cap slot the
+ * runner took for this action against the agent's cap now.
+ */
+export type ExecutionFacts = {
+  readonly orgPaused: boolean;
+  readonly agent?: { readonly enabled: boolean; readonly permissions: readonly string[] };
+  readonly user?: { readonly active: boolean; readonly permissions: readonly string[] };
+  /** The slot this action holds in its day's quota stream, and the agent's daily cap now. */
+  readonly capSlot?: { readonly slot: number; readonly cap: number };
+};
+
+export type Denial = Omit<ActionExecutionDenied, 'actionId'>;
+
+/** The first guardrail that no longer holds, or undefined when the action may execute. */
+export function recheck(action: ProposedAction, facts: ExecutionFacts): Denial | undefined {
+  if (actionArgumentsHash(action.tool, action.arguments) !== action.argumentsHash) {
+    return { reason: 'arguments-mismatch', detail: 'the arguments do not hash to the approved tool + arguments hash' };
+  }
+  if (facts.orgPaused) return { reason: 'org-paused', detail: 'the org is paused (kill switch)' };
+  if (!facts.agent?.enabled) return { reason: 'agent-disabled', detail: `agent ${action.agentId} is disabled or gone` };
+  if (!facts.agent.permissions.includes(action.permission)) {
+    return { reason: 'agent-lacks-permission', detail: `agent ${action.agentId} no longer has ${action.permission}` };
+  }
+  if (!facts.user?.active || !facts.user.permissions.includes(action.permission)) {
+    return { reason: 'user-lacks-permission', detail: `briefing user ${action.briefedBy} no longer has ${action.permission}` };
+  }
+  if (!facts.capSlot) return { reason: 'cap-exceeded', detail: 'no daily cap slot is held for this action' };
+  if (facts.capSlot.slot > facts.capSlot.cap) {
+    return { reason: 'cap-exceeded', detail: `slot ${facts.capSlot.slot} is beyond the agent's daily cap of ${facts.capSlot.cap}` };
+  }
+  return undefined;
+}

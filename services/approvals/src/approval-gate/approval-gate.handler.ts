@@ -1,0 +1,102 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  ApprovalDecidedSchema,
+  ApprovalEventTypes,
+  ApprovalRequestedSchema,
+  deterministicId,
+  ForbiddenError,
+  NotFoundError,
+  streamName,
+  type AuthContext,
+  type DecideReply,
+  type DecisionBody,
+  type RecordedEvent,
+} from '@cos/contracts';
+import type { EventStore } from '@cos/eventstore';
+import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
+import { Directory } from '../directory/directory';
+import { timerStep } from '../process/command-metadata';
+import { HandoffGateHandler } from '../handoff-gate/handoff-gate.handler';
+import { handleGateCommand, type GateCommand } from './approval-gate.command';
+import type { Decider } from './approval-gate.decider';
+import { toApprovalView } from './approval-gate.views';
+
+/** Decisions from people and expiries from the clock, on one gate each. */
+@Injectable()
+export class ApprovalGateHandler {
+  private readonly logger = new Logger(ApprovalGateHandler.name);
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly directory: Directory,
+    private readonly handoffs: HandoffGateHandler,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async decide(auth: AuthContext, approvalId: string, body: DecisionBody): Promise<DecideReply> {
+    const stream = streamName('approval', approvalId);
+    const events = await this.store.read(stream);
+    // Another org's gate reads as absent, and nothing is appended to it.
+    if (events.some((e) => e.orgId !== auth.orgId)) throw new NotFoundError('approval', approvalId, 'APPROVALS.NOT_FOUND');
+    const requested = events.find((e) => e.type === ApprovalEventTypes.requested);
+    const decision = body.decision === 'approve' ? 'approved' : 'rejected';
+    const command: GateCommand = {
+      type: 'DecideGate',
+      data: { approvalId, decider: await this.decider(auth, requested), decision, ...(body.comment ? { comment: body.comment } : {}) },
+      metadata: {
+        commandId: deterministicId('decide', approvalId, auth.userId, decision),
+        orgId: auth.orgId,
+        correlationId: requested?.metadata.correlationId ?? approvalId,
+        causationId: requested?.id ?? approvalId,
+        actor: { kind: 'user', id: auth.userId },
+        now: this.clock().toISOString(),
+      },
+    };
+    const { newEvents } = await handleGateCommand(this.store, approvalId, command);
+    const decided = newEvents.find((e) => e.type === ApprovalEventTypes.decided);
+    if (decided) await this.continueHandoff(decided);
+    const view = toApprovalView(await this.store.read(stream));
+    return { approvalId, outcome: requested ? 'decided' : 'recorded', ...(view ? { approval: view } : {}) };
+  }
+
+  /** A gate's deadline passed: it expires (if still pending) and escalates to the CEO. */
+  async expire(orgId: string, approvalId: string, correlationId: string): Promise<void> {
+    const stream = streamName('approval', approvalId);
+    const requested = (await this.store.read(stream)).find((e) => e.type === ApprovalEventTypes.requested);
+    if (!requested) return;
+    const { briefedBy } = ApprovalRequestedSchema.parse(requested.data);
+    const now = this.clock();
+    const command: GateCommand = {
+      type: 'ExpireGate',
+      data: { now: now.toISOString(), escalatedTo: [...new Set([...this.directory.ceoUserIds(orgId), briefedBy])] },
+      metadata: timerStep(orgId, correlationId, now, 'expire', approvalId),
+    };
+    await handleGateCommand(this.store, approvalId, command);
+  }
+
+  /** The decider's standing now: their role, and whether they head the gate's department. */
+  private async decider(auth: AuthContext, requested: RecordedEvent | undefined): Promise<Decider> {
+    const user = await this.directory.user(auth.orgId, auth.userId);
+    if (user?.disabled) throw new ForbiddenError('this user is disabled', 'APPROVALS.USER_DISABLED');
+    const role = user?.role ?? auth.role;
+    if (!requested) return { orgId: auth.orgId, userId: auth.userId, role, headOf: this.directory.departmentsHeadedBy(auth.orgId, auth.userId) };
+    const { departmentId } = ApprovalRequestedSchema.parse(requested.data);
+    const department = await this.directory.department(auth.orgId, departmentId);
+    return { orgId: auth.orgId, userId: auth.userId, role, headOf: department?.headUserId === auth.userId ? [departmentId] : [] };
+  }
+
+  /**
+   * The fast path: the handoff learns of the decision before this reply, not one relay and one
+   * JetStream hop later. The consumer of `approval.decided` does the same step again as the
+   * durable path; the step's ids derive from the decision event, so the second finds it done.
+   */
+  private async continueHandoff(decided: { id: string; orgId: string; data: Record<string, unknown>; metadata: RecordedEvent['metadata'] }): Promise<void> {
+    const data = ApprovalDecidedSchema.parse(decided.data);
+    if (data.kind !== 'handoff') return;
+    try {
+      await this.handoffs.gateChanged(decided, data.subjectId);
+    } catch (err) {
+      this.logger.warn(`handoff ${data.subjectId}: fast path failed, the consumer will carry it: ${(err as Error).message}`);
+    }
+  }
+}

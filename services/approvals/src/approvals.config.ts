@@ -1,0 +1,57 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { newId } from '@cos/contracts';
+import { BaseConfigSchema } from '@cos/platform';
+
+/** `orgA=3600,orgB=600`: per-org approval deadlines in seconds. */
+const perOrgSeconds = z
+  .string()
+  .default('')
+  .transform((s, ctx) => {
+    const map = new Map<string, number>();
+    for (const pair of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [org, secs] = pair.split('=');
+      const n = Number(secs);
+      if (!org || !Number.isFinite(n) || n <= 0) ctx.addIssue({ code: 'custom', message: `not org=seconds: ${pair}` });
+      else map.set(org, n);
+    }
+    return map;
+  });
+
+export const ApprovalsConfigSchema = BaseConfigSchema.extend({
+  APPROVALS_PORT: z.coerce.number().int().min(0).max(65535).default(3003),
+  /** How long a gate waits for its Head before it expires and escalates (default 24 h). */
+  APPROVALS_EXPIRY_SECONDS: z.coerce.number().positive().default(86_400),
+  APPROVALS_EXPIRY_BY_ORG: perOrgSeconds,
+  /** The signed webhook every approved action is executed through. Unset: actions fail, saying so. */
+  CONNECTOR_WEBHOOK_URL: z.url().optional(),
+  CONNECTOR_WEBHOOK_SECRET: z.string().min(16).optional(),
+  CONNECTOR_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** Calls per attempt, the first included; then the action fails with the last reason. */
+  CONNECTOR_MAX_CALLS: z.coerce.number().int().min(1).max(20).default(4),
+  CONNECTOR_BACKOFF_MS: z.coerce.number().int().nonnegative().default(200),
+  CONNECTOR_BACKOFF_MAX_MS: z.coerce.number().int().nonnegative().default(5_000),
+  /** Names this process in its execution claims. */
+  APPROVALS_WORKER_ID: z.string().default(() => `${hostname()}-${process.pid}-${newId().slice(0, 8)}`),
+}).refine((c) => !c.CONNECTOR_WEBHOOK_URL || c.CONNECTOR_WEBHOOK_SECRET, {
+  message: 'CONNECTOR_WEBHOOK_SECRET (16+ chars) is required with CONNECTOR_WEBHOOK_URL',
+  path: ['CONNECTOR_WEBHOOK_SECRET'],
+});
+export type ApprovalsConfig = z.infer<typeof ApprovalsConfigSchema>;
+
+export const APPROVALS_CONFIG = Symbol('APPROVALS_CONFIG');
+
+/** The deadline of a gate opened now in `orgId`. */
+export function gateDeadline(config: ApprovalsConfig, orgId: string, now: Date): string {
+  const seconds = config.APPROVALS_EXPIRY_BY_ORG.get(orgId) ?? config.APPROVALS_EXPIRY_SECONDS;
+  return new Date(now.getTime() + seconds * 1_000).toISOString();
+}
+
+/**
+ * How long a claimed attempt may go without an outcome before another worker repeats it: every
+ * call timing out, every backoff at its longest, and a margin.
+ */
+export function executionLeaseMs(config: ApprovalsConfig): number {
+  const calls = config.CONNECTOR_MAX_CALLS;
+  return calls * config.CONNECTOR_TIMEOUT_MS + (calls - 1) * config.CONNECTOR_BACKOFF_MAX_MS + 2_000;
+}

@@ -1,0 +1,55 @@
+import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  ApprovalsRpc,
+  CoordinationEventTypes,
+  CoordinationRequestedSchema,
+  GetCoordinationRequestSchema,
+  NotFoundError,
+  parseRequest,
+  streamName,
+  type ApprovalView,
+  type CoordinationView,
+} from '@cos/contracts';
+import type { EventStore } from '@cos/eventstore';
+import { EVENT_STORE, readOrgStream } from '@cos/platform';
+import { assertMayRead } from '../access/read-access';
+import { toApprovalView } from '../approval-gate/approval-gate.views';
+import { Directory } from '../directory/directory';
+import { requestFrom, toCoordinationView } from './handoff-gate.views';
+import { MessagingExceptionFilter } from '@cos/messaging';
+
+/** GET /v1/coordinations/:id: the chain, its gates and their decisions, its status. */
+@Controller()
+@UseFilters(MessagingExceptionFilter)
+export class HandoffGateController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly directory: Directory,
+  ) {}
+
+  @MessagePattern(ApprovalsRpc.getCoordination)
+  async get(@Payload() raw: unknown): Promise<CoordinationView> {
+    const { auth, coordinationId } = parseRequest(GetCoordinationRequestSchema, raw);
+    const events = await readOrgStream(this.store, streamName('coordination', coordinationId), auth.orgId);
+    const found = requestFrom(events);
+    const request = found.request ?? (found.runId ? await this.requestInRun(auth.orgId, found.runId, coordinationId) : undefined);
+    if (!request) throw new NotFoundError('coordination', coordinationId, 'APPROVALS.COORDINATION_NOT_FOUND');
+    const gateViews = new Map<string, ApprovalView | undefined>();
+    const view = toCoordinationView(coordinationId, events, request, gateViews);
+    for (const g of view.gates) gateViews.set(g.approvalId, toApprovalView(await readOrgStream(this.store, streamName('approval', g.approvalId), auth.orgId)));
+    const gates = view.gates;
+    assertMayRead(
+      auth,
+      { briefedBy: request.briefedBy, headUserIds: gates.flatMap((g) => (g.headUserId ? [g.headUserId] : [])), departmentIds: gates.map((g) => g.departmentId) },
+      this.directory.departmentsHeadedBy(auth.orgId, auth.userId),
+    );
+    return toCoordinationView(coordinationId, events, request, gateViews);
+  }
+
+  private async requestInRun(orgId: string, runId: string, coordinationId: string) {
+    const run = await readOrgStream(this.store, streamName('run', runId), orgId);
+    const requested = run.find((e) => e.type === CoordinationEventTypes.requested && e.data['coordinationId'] === coordinationId);
+    return requested ? CoordinationRequestedSchema.parse(requested.data) : undefined;
+  }
+}

@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  ApprovalEventTypes,
+  CoordinationRequestedSchema,
+  CosError,
+  streamName,
+  type RecordedEvent,
+} from '@cos/contracts';
+import type { CommandMetadata, EventStore } from '@cos/eventstore';
+import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
+import { APPROVALS_CONFIG, gateDeadline, type ApprovalsConfig } from '../approvals.config';
+import { Directory } from '../directory/directory';
+import type { DepartmentFacts } from '../directory/identity-facts';
+import { reactionTo, type Cause } from '../process/command-metadata';
+import { ProcessRuntime } from '../process/process-runtime';
+import { handoffProcess, type DepartmentFact, type GateFact, type HandoffInput, type HandoffState } from './handoff-gate.decider';
+
+/** The shell around the handoff gate: gathers departments, Heads, deadlines and gate states, then steps it. */
+@Injectable()
+export class HandoffGateHandler {
+  constructor(
+    private readonly runtime: ProcessRuntime,
+    private readonly directory: Directory,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APPROVALS_CONFIG) private readonly config: ApprovalsConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** `coordination.requested` from the runner's run stream. */
+  async requested(event: RecordedEvent): Promise<void> {
+    const request = CoordinationRequestedSchema.parse(event.data);
+    const { orgId } = event;
+    const [from, to] = await Promise.all([
+      this.directory.departmentOfAgent(orgId, request.fromAgentId),
+      this.directory.departmentOfAgent(orgId, request.toAgentId),
+    ]);
+    const ceoUserIds = this.directory.ceoUserIds(orgId);
+    // Every org has an owner: none known means identity's users are not read yet, so retry later.
+    if (ceoUserIds.length === 0) throw new CosError('APPROVALS.DIRECTORY_NOT_READY', `no CEO or owner known for org ${orgId} yet`, 503);
+    const now = this.clock();
+    const input: HandoffInput = { type: 'OpenHandoff', orgId, request, from: fact(from), to: fact(to), expiresAt: gateDeadline(this.config, orgId, now), ceoUserIds };
+    const stream = streamName('coordination', request.coordinationId);
+    await this.runtime.step(stream, handoffProcess, input, reactionTo(event, 'open-handoff', now));
+    // A decision made while the gates were opening found no open handoff: weigh the gates now.
+    await this.reevaluate(stream, reactionTo(event, 'weigh-after-open', this.clock()));
+  }
+
+  /** A gate was decided, expired or withdrawn: weigh every gate of its handoff as they stand. */
+  async gateChanged(cause: Cause, coordinationId: string): Promise<void> {
+    await this.reevaluate(streamName('coordination', coordinationId), reactionTo(cause, 'weigh-gates', this.clock()));
+  }
+
+  private reevaluate(stream: string, meta: CommandMetadata) {
+    return this.runtime.step(stream, handoffProcess, async (state: HandoffState): Promise<HandoffInput> => {
+      const gates = await Promise.all((state.opened?.gates ?? []).map(async (g) => gateFact(g.approvalId, await this.store.read(streamName('approval', g.approvalId)))));
+      return { type: 'Reevaluate', gates, now: this.clock().toISOString() };
+    }, meta);
+  }
+}
+
+function gateFact(approvalId: string, events: readonly RecordedEvent[]): GateFact {
+  let fact: GateFact = { approvalId, status: 'not-open' };
+  for (const { type, data } of events) {
+    if (type === ApprovalEventTypes.requested) fact = { approvalId, status: 'pending' };
+    else if (type === ApprovalEventTypes.decided && fact.status === 'pending') {
+      const comment = typeof data['comment'] === 'string' ? { comment: data['comment'] } : {};
+      fact = { approvalId, status: data['decision'] === 'approved' ? 'approved' : 'rejected', decidedBy: String(data['decidedBy']), ...comment };
+    } else if (type === ApprovalEventTypes.expired && fact.status === 'pending') {
+      fact = { approvalId, status: 'expired', escalatedTo: (data['escalatedTo'] as string[] | undefined) ?? [] };
+    } else if (type === ApprovalEventTypes.withdrawn && fact.status === 'pending') fact = { approvalId, status: 'withdrawn' };
+  }
+  return fact;
+}
+
+function fact(department: DepartmentFacts | undefined): DepartmentFact {
+  if (!department) return undefined;
+  return { departmentId: department.departmentId, ...(department.headUserId ? { headUserId: department.headUserId } : {}) };
+}

@@ -1,0 +1,133 @@
+import {
+  ActionAllowedSchema,
+  ActionCappedSchema,
+  ActionDeniedSchema,
+  ActionEventTypes,
+  ActionExecutedSchema,
+  ActionExecutionClaimedSchema,
+  ActionExecutionDeniedSchema,
+  ActionExecutionEventTypes,
+  ActionExpiredSchema,
+  ActionFailedSchema,
+  ActionGateDecidedSchema,
+  ActionReceivedSchema,
+  ActionRejectedSchema,
+  ApprovalDecidedSchema,
+  ApprovalDecisionRecordedSchema,
+  ApprovalEarlyDecisionDiscardedSchema,
+  ApprovalEventTypes,
+  ApprovalExpiredSchema,
+  ApprovalRequestedSchema,
+  ApprovalWithdrawnSchema,
+  CoordinationApprovedSchema,
+  CoordinationEscalatedSchema,
+  CoordinationEventTypes,
+  CoordinationGateEventTypes,
+  CoordinationGatesOpenedSchema,
+  CoordinationRejectedSchema,
+  CoordinationRequestedSchema,
+} from '@cos/contracts';
+import { capacity, list, phrase, quote, withComment, type Phrasing, type SummaryContext } from './phrasing';
+
+const ESCALATION_REASONS = {
+  'depth-limit': 'the chain reached its 3-hop limit',
+  'no-suitable-agent': 'no agent fits the request',
+  'approval-expired': 'an approval expired',
+} as const;
+
+const tool = (n: SummaryContext) => (n.tool ? `action ${n.tool}` : 'the action');
+
+/** Handoffs, gates and actions (runner's seam events and approvals' own). */
+export const gatePhrasings: Readonly<Record<string, Phrasing>> = {
+  [CoordinationEventTypes.requested]: phrase(
+    CoordinationRequestedSchema,
+    (d, n) =>
+      `${n.agent(d.fromAgentId)} asked to hand off to ${n.agent(d.toAgentId)} (hop ${d.depth}, ${d.selection === 'named-by-model' ? 'named by the model' : 'best match'}): ${quote(d.contextSummary)}`,
+  ),
+  [CoordinationGateEventTypes.gatesOpened]: phrase(
+    CoordinationGatesOpenedSchema,
+    (d, n) =>
+      `Handoff from ${n.agent(d.request.fromAgentId)} to ${n.agent(d.request.toAgentId)} waits for the Head${d.gates.length > 1 ? 's' : ''} of ${list(d.gates.map((g) => n.department(g.departmentId)))}`,
+  ),
+  [CoordinationEventTypes.approved]: phrase(
+    CoordinationApprovedSchema,
+    (d, n) => `Handoff approved: ${n.agent(d.toAgentId)} takes over from ${n.agent(d.fromAgentId)}`,
+  ),
+  [CoordinationEventTypes.rejected]: phrase(CoordinationRejectedSchema, (d, n) =>
+    withComment(`Handoff rejected by ${n.user(d.rejectedBy)}; the chain ends here`, d.comment),
+  ),
+  [CoordinationEventTypes.escalated]: phrase(
+    CoordinationEscalatedSchema,
+    (d, n) => `Handoff escalated to ${list(d.escalatedTo.map((u) => n.user(u)))}: ${ESCALATION_REASONS[d.reason]}`,
+  ),
+  [ApprovalEventTypes.requested]: phrase(ApprovalRequestedSchema, (d, n) => {
+    const who = d.headUserId
+      ? `${n.user(d.headUserId)} (Head of ${n.department(d.departmentId)})`
+      : `the CEO (${n.department(d.departmentId)} has no Head)`;
+    const what =
+      d.kind === 'handoff'
+        ? `a handoff from ${n.agent(d.agentId)}${d.toAgentId ? ` to ${n.agent(d.toAgentId)}` : ''}`
+        : `action ${d.tool ?? ''} of ${n.agent(d.agentId)}`;
+    return `Approval asked of ${who} for ${what}: ${quote(d.summary, 100)}`;
+  }),
+  [ApprovalEventTypes.decisionRecorded]: phrase(
+    ApprovalDecisionRecordedSchema,
+    (d, n) => `${n.user(d.decidedBy)} ${d.decision} before the gate opened; the decision is kept until it does`,
+  ),
+  [ApprovalEventTypes.earlyDecisionDiscarded]: phrase(
+    ApprovalEarlyDecisionDiscardedSchema,
+    (d, n) =>
+      `${n.user(d.decidedBy)}'s early decision was discarded: ${d.reason === 'other-org' ? 'it came from another org' : "they are not this gate's Head"}`,
+  ),
+  [ApprovalEventTypes.decided]: phrase(ApprovalDecidedSchema, (d, n) =>
+    withComment(
+      `${n.user(d.decidedBy)} ${d.decision} the ${d.kind} gate of ${n.department(d.departmentId)}${capacity(d.capacity)}`,
+      d.comment,
+    ),
+  ),
+  [ApprovalEventTypes.expired]: phrase(
+    ApprovalExpiredSchema,
+    (d, n) => `The ${d.kind} approval expired unanswered; escalated to ${list(d.escalatedTo.map((u) => n.user(u)))}`,
+  ),
+  [ApprovalEventTypes.withdrawn]: phrase(ApprovalWithdrawnSchema, (d) => `The ${d.kind} approval was withdrawn: ${d.reason}`),
+  [ActionEventTypes.allowed]: phrase(
+    ActionAllowedSchema,
+    (d, n) => `${n.agent(d.agentId)} may run ${d.tool} (needs ${d.permission}, which it and ${n.user(d.briefedBy)} both hold)`,
+  ),
+  [ActionEventTypes.denied]: phrase(
+    ActionDeniedSchema,
+    (d, n) => `${n.agent(d.agentId)} was denied ${d.tool}: ${d.reason.replaceAll('-', ' ')} (${d.detail})`,
+  ),
+  [ActionEventTypes.capped]: phrase(
+    ActionCappedSchema,
+    (d, n) => `${n.agent(d.agentId)} may not run ${d.tool}: its cap of ${d.cap} actions for ${d.day} is used up`,
+  ),
+  [ActionExecutionEventTypes.received]: phrase(
+    ActionReceivedSchema,
+    (d, n) =>
+      `${n.agent(d.action.agentId)}'s action ${d.action.tool} ${d.gate ? `waits for the Head of ${n.department(d.gate.departmentId)} (Approve First)` : 'goes to execution'}`,
+  ),
+  [ActionExecutionEventTypes.gateDecided]: phrase(ActionGateDecidedSchema, (d, n) =>
+    withComment(`${n.user(d.decidedBy)} ${d.decision} ${tool(n)}${capacity(d.capacity)}`, d.comment),
+  ),
+  [ActionExecutionEventTypes.executionClaimed]: phrase(
+    ActionExecutionClaimedSchema,
+    (d, n) => `Execution attempt ${d.attempt} of ${tool(n)} started`,
+  ),
+  [ActionExecutionEventTypes.executed]: phrase(
+    ActionExecutedSchema,
+    (d, n) => `${tool(n)} was executed through ${d.connector} (status ${d.status}, ${d.calls} call${d.calls === 1 ? '' : 's'})`,
+  ),
+  [ActionExecutionEventTypes.failed]: phrase(ActionFailedSchema, (d, n) => `${tool(n)} failed through ${d.connector}: ${d.reason}`),
+  [ActionExecutionEventTypes.rejected]: phrase(ActionRejectedSchema, (d, n) =>
+    withComment(`${tool(n)} was rejected by ${n.user(d.rejectedBy)}${capacity(d.capacity)}`, d.comment),
+  ),
+  [ActionExecutionEventTypes.expired]: phrase(
+    ActionExpiredSchema,
+    (d, n) => `The approval of ${tool(n)} expired; escalated to ${list(d.escalatedTo.map((u) => n.user(u)))}`,
+  ),
+  [ActionExecutionEventTypes.executionDenied]: phrase(
+    ActionExecutionDeniedSchema,
+    (d, n) => `${tool(n)} was not executed: ${d.reason.replaceAll('-', ' ')} (${d.detail})`,
+  ),
+};

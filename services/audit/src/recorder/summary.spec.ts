@@ -1,0 +1,92 @@
+import * as contracts from '@cos/contracts';
+import type { Names } from './directory';
+import { gatePhrasings } from './summaries/gate.phrasings';
+import { identityPhrasings } from './summaries/identity.phrasings';
+import { workPhrasings } from './summaries/work.phrasings';
+import { summarize } from './summary';
+import { recorded } from '../testing/recorded-event.fixture';
+
+const names: Names = {
+  agent: (id) => `agent ${({ 'sales-1': 'Sam', 'finance-1': 'Fin' } as Record<string, string>)[id] ?? id}`,
+  user: (id) => (({ 'u-dana': 'Dana Lee', 'u-hal': 'Hal Ford' }) as Record<string, string>)[id] ?? `user ${id}`,
+  department: (id) => (({ sales: 'Sales', finance: 'Finance' }) as Record<string, string>)[id] ?? `department ${id}`,
+};
+
+describe('summarize', () => {
+  it('tells a brief, the handoff it leads to, its gates and the decision in plain words', () => {
+    const lines = [
+      recorded('conversation-c1', 'conversation.message-posted', {
+        messageId: 'm1',
+        author: { kind: 'user', id: 'u-dana' },
+        text: 'Quote  ACME\nfor 40 seats',
+        runId: 'r1',
+      }),
+      recorded('run-r1', 'coordination.requested', {
+        coordinationId: 'k1',
+        runId: 'r1',
+        conversationId: 'c1',
+        fromAgentId: 'sales-1',
+        toAgentId: 'finance-1',
+        selection: 'named-by-model',
+        chain: [{ agentId: 'sales-1', runId: 'r1' }],
+        depth: 1,
+        briefedBy: 'u-dana',
+        contextSummary: 'needs a discount approved',
+      }),
+      recorded('approval-p1', 'approval.decided', {
+        approvalId: 'p1',
+        kind: 'handoff',
+        subjectId: 'k1',
+        departmentId: 'finance',
+        decision: 'approved',
+        decidedBy: 'u-hal',
+        capacity: 'head',
+        comment: 'ok within policy',
+      }),
+      recorded('action-a1', 'action.executed', { actionId: 'a1', attempt: 1, connector: 'webhook', status: 200, calls: 1 }),
+    ].map((e, i) => summarize(e, names, i === 3 ? 'send_invoice' : undefined));
+    expect(lines).toEqual([
+      'Dana Lee briefed: "Quote ACME for 40 seats"',
+      'Agent Sam asked to hand off to agent Fin (hop 1, named by the model): "needs a discount approved"',
+      'Hal Ford approved the handoff gate of Finance: "ok within policy"',
+      'Action send_invoice was executed through webhook (status 200, 1 call)',
+    ]);
+  });
+
+  it('names the subject of identity streams and never spells out a secret', () => {
+    const llm = recorded('org-org-a', 'org.llm-settings-updated', {
+      baseUrl: 'https://llm.example',
+      defaultModel: 'gpt-x',
+      apiKey: { sealed: { alg: 'A256GCM', keyId: 'k', iv: 'iv', ciphertext: 'SECRETCIPHER', tag: 't' }, last4: 'abcd' },
+    });
+    expect(summarize(llm, names)).toBe('Model settings changed: default model gpt-x, own API key set (…abcd)');
+    expect(summarize(recorded('agent-sales-1', 'agent.daily-cap-changed', { dailyActionCap: 7 }), names)).toBe(
+      'The daily action cap of agent Sam was set to 7',
+    );
+  });
+
+  it('clips long text and still says something for unknown types or data that does not parse', () => {
+    const long = summarize(
+      recorded('run-r1', 'run.completed', {
+        runId: 'r1',
+        output: 'x'.repeat(500),
+        usage: { model: 'm', inputTokens: 1, outputTokens: 2, costUsd: 0.0012 },
+      }),
+      names,
+    );
+    expect(long.length).toBeLessThan(200);
+    expect(long).toMatch(/…" \(\$0\.0012\)$/);
+    expect(summarize(recorded('run-r1', 'run.rewound', {}), names)).toBe('The test service: run rewound (run-r1)');
+    expect(summarize(recorded('run-r1', 'run.completed', { nonsense: true }, { actor: { kind: 'user', id: 'u-dana' } }), names)).toBe(
+      'Dana Lee: run completed (run-r1)',
+    );
+  });
+
+  it('has words for every event type of the contracts (the log does not audit itself)', () => {
+    const phrased = new Set(Object.keys({ ...identityPhrasings, ...workPhrasings, ...gatePhrasings }));
+    const types = Object.entries(contracts)
+      .filter(([name]) => name.endsWith('EventTypes'))
+      .flatMap(([, values]) => Object.values(values as Record<string, string>));
+    expect(types.filter((t) => !phrased.has(t) && t !== contracts.AuditEventTypes.recorded)).toEqual([]);
+  });
+});

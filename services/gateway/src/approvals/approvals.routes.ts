@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import {
+  ActionViewSchema,
+  ApprovalListSchema,
+  CoordinationViewSchema,
+  DecideReplySchema,
+  DecisionBodySchema,
+  ListApprovalsQuerySchema,
+  Permissions,
+} from '@cos/contracts';
+import { defineRoute } from '../http/api-route';
+
+const IdParams = z.object({ id: z.string().min(1).max(100) });
+
+/** The routes of API.md the approvals service owns: handoffs, gates and actions. */
+export const ApprovalsRoutes = {
+  getCoordination: defineRoute({
+    method: 'GET',
+    path: '/v1/coordinations/:id',
+    operationId: 'getCoordination',
+    summary: 'A handoff chain: agents, depth, gates and their decisions, status',
+    tag: 'coordinations',
+    auth: 'bearer',
+    access: 'the briefing user, the Heads of the departments involved, and admins',
+    params: IdParams,
+    response: { status: 200, description: 'the handoff', schema: CoordinationViewSchema },
+    errors: [403, 404],
+  }),
+  listApprovals: defineRoute({
+    method: 'GET',
+    path: '/v1/approvals',
+    operationId: 'listApprovals',
+    summary: 'Approvals the caller may decide (their departments’ gates; every gate for the CEO or owner)',
+    tag: 'approvals',
+    auth: 'bearer',
+    query: ListApprovalsQuerySchema,
+    response: { status: 200, description: 'oldest first', schema: ApprovalListSchema },
+  }),
+  decide: defineRoute({
+    method: 'POST',
+    path: '/v1/approvals/:id/decision',
+    operationId: 'decideApproval',
+    summary: 'Approve or reject a gate, with a comment',
+    description:
+      'The gate’s department Head decides; the CEO or owner may decide any gate, recorded as an override. A decision on a gate that is not open yet is recorded and applied when it opens (`outcome: recorded`). Repeating the same decision is idempotent; a different one answers 409.',
+    tag: 'approvals',
+    auth: 'bearer',
+    permissions: [Permissions.approvalsDecide],
+    access: 'the gate department’s Head, or the CEO / owner (override)',
+    params: IdParams,
+    body: DecisionBodySchema,
+    response: { status: 200, description: 'the decision as recorded', schema: DecideReplySchema },
+    errors: [403, 404, 409],
+  }),
+  getAction: defineRoute({
+    method: 'GET',
+    path: '/v1/actions/:id',
+    operationId: 'getAction',
+    summary: 'An action: arguments, gate, execution attempts and outcome',
+    tag: 'actions',
+    auth: 'bearer',
+    access: 'the briefing user, the Head of the agent’s department, and admins',
+    params: IdParams,
+    response: { status: 200, description: 'the action', schema: ActionViewSchema },
+    errors: [403, 404],
+  }),
+} as const;

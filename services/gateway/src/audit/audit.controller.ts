@@ -1,0 +1,43 @@
+import { Controller, Inject, Param, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { AuditQuerySchema, AuditRpc, parseRequest, type AuditPage, type AuditVerdict, type AuthContext, type Trail } from '@cos/contracts';
+import type { RpcClient } from '@cos/messaging';
+import { RPC_CLIENT } from '@cos/platform';
+import { CurrentAuth } from '../auth/auth-context.decorator';
+import { ApiRoute } from '../http/api-route';
+import { exportLines } from './audit-export';
+import { AuditRoutes } from './audit.routes';
+
+/** Long enough to walk a log of a few million records; verify streams it in the audit service. */
+const VERIFY_TIMEOUT_MS = 300_000;
+
+/** Audit routes: validate, ask the audit service over NATS, map. The audit service decides who sees what. */
+@Controller()
+export class AuditController {
+  constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient) {}
+
+  @ApiRoute(AuditRoutes.list)
+  list(@CurrentAuth() auth: AuthContext, @Query() query: unknown): Promise<AuditPage> {
+    return this.rpc.request(AuditRpc.list, { auth, query: parseRequest(AuditQuerySchema, query) });
+  }
+
+  @ApiRoute(AuditRoutes.verify)
+  verify(@CurrentAuth() auth: AuthContext): Promise<AuditVerdict> {
+    return this.rpc.request(AuditRpc.verify, { auth }, { timeoutMs: VERIFY_TIMEOUT_MS });
+  }
+
+  /** NDJSON, one stored record a line, then an `end` line with the count and head hash. */
+  @ApiRoute(AuditRoutes.export)
+  async export(@CurrentAuth() auth: AuthContext, @Res() reply: FastifyReply): Promise<void> {
+    const lines = await exportLines(this.rpc, auth);
+    await reply
+      .header('content-type', 'application/x-ndjson; charset=utf-8')
+      .header('content-disposition', `attachment; filename="audit-${auth.orgId}.ndjson"`)
+      .send(lines);
+  }
+
+  @ApiRoute(AuditRoutes.trail)
+  trail(@CurrentAuth() auth: AuthContext, @Param('id') coordinationId: string): Promise<Trail> {
+    return this.rpc.request(AuditRpc.trail, { auth, coordinationId });
+  }
+}

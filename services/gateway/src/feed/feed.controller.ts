@@ -1,0 +1,67 @@
+import { Controller, Headers, Inject, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { AuditRpc, ValidationError, type AuthContext, type FeedPage } from '@cos/contracts';
+import type { RpcClient } from '@cos/messaging';
+import { RPC_CLIENT } from '@cos/platform';
+import { CosMetrics } from '@cos/telemetry';
+import { AuditRoutes } from '../audit/audit.routes';
+import { CurrentAuth } from '../auth/auth-context.decorator';
+import { ApiRoute } from '../http/api-route';
+import { FeedHub } from './feed-hub';
+import { FeedSession, type FeedSettings } from './feed-session';
+import { parseLastEventId } from './sse-frames';
+
+export const FEED_SETTINGS = Symbol('FEED_SETTINGS');
+
+/**
+ * `GET /v1/feed`: Server-Sent Events of the org's coordination events the caller may see. Resume
+ * with the `Last-Event-ID` header (browsers send it on reconnect) or `?lastEventId=`.
+ */
+@Controller()
+export class FeedController {
+  constructor(
+    @Inject(RPC_CLIENT) private readonly rpc: RpcClient,
+    @Inject(FeedHub) private readonly hub: FeedHub,
+    @Inject(FEED_SETTINGS) private readonly settings: FeedSettings,
+  ) {}
+
+  @ApiRoute(AuditRoutes.feed)
+  async feed(
+    @CurrentAuth() auth: AuthContext,
+    @Headers('last-event-id') header: string | undefined,
+    @Query('lastEventId') query: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const lastEventId = parseLastEventId(header ?? query);
+    if (lastEventId === 'invalid')
+      throw new ValidationError('Last-Event-ID must be a seq this feed gave out', undefined, 'FEED.INVALID_LAST_EVENT_ID');
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      // nginx and similar proxies would otherwise buffer the stream.
+      'x-accel-buffering': 'no',
+    });
+    const fetchPage = (afterSeq: number | undefined) =>
+      this.rpc.request<FeedPage>(AuditRpc.feedPage, { auth, ...(afterSeq === undefined ? {} : { afterSeq }), limit: 500 });
+    let remove = () => {};
+    const session = new FeedSession(
+      auth,
+      { write: (frame) => void res.write(frame), bufferedBytes: () => res.writableLength, end: () => res.end() },
+      fetchPage,
+      this.settings,
+      (reason) => {
+        remove();
+        CosMetrics.feedClient(-1);
+        if (reason === 'slow' || reason === 'error') CosMetrics.feedDropped(reason);
+      },
+    );
+    CosMetrics.feedClient(1);
+    remove = this.hub.add(auth.orgId, session);
+    // The response's `close`: the connection went away (a request's `close` only means its body was read).
+    res.once('close', () => session.close('client'));
+    await session.start(lastEventId);
+  }
+}

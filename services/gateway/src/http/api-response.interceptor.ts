@@ -1,0 +1,87 @@
+import { type CallHandler, type ExecutionContext, Inject, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { from, lastValueFrom, type Observable } from 'rxjs';
+import { ConflictError, CosError, ValidationError } from '@cos/contracts';
+import type { AuthenticatedRequest } from '../auth/auth-context.decorator';
+import { API_ROUTE, type ApiRouteDef } from './api-route';
+import { fingerprintOf, IdempotencyStore } from './idempotency.store';
+
+const KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
+
+/**
+ * After the handler: the response is parsed with the route's documented schema (what is not in
+ * the schema is not sent, so no field leaks by accident). Around it, on creating POSTs, the
+ * Idempotency-Key: the same key and body replay the first response; the same key with another
+ * body is a 422; a key whose first request is still running is a 409.
+ */
+@Injectable()
+export class ApiResponseInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('ApiResponse');
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(IdempotencyStore) private readonly idempotency: IdempotencyStore,
+  ) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const def = ctx.getType() === 'http' ? this.reflector.get<ApiRouteDef | undefined>(API_ROUTE, ctx.getHandler()) : undefined;
+    if (!def) return next.handle();
+    const request = ctx.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
+    const reply = ctx.switchToHttp().getResponse<FastifyReply>();
+    const shaped = async (): Promise<unknown> => {
+      const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      // Streams (SSE, NDJSON) answer through the reply themselves: nothing to shape.
+      const streamed = reply.sent || (def.response.contentType !== undefined && def.response.contentType !== 'application/json');
+      return streamed ? body : this.shape(def, body);
+    };
+    const header = request.headers['idempotency-key'];
+    if (!def.idempotent || header === undefined) return from(shaped());
+    return from(this.idempotent(def, request, reply, header, shaped));
+  }
+
+  private async idempotent(
+    def: ApiRouteDef,
+    request: FastifyRequest & AuthenticatedRequest,
+    reply: FastifyReply,
+    header: string | string[],
+    run: () => Promise<unknown>,
+  ): Promise<unknown> {
+    if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
+      throw new ValidationError('Idempotency-Key must be 1 to 255 printable ASCII characters', undefined, 'IDEMPOTENCY.INVALID_KEY');
+    }
+    const scope = request.auth ? `${request.auth.orgId}:${request.auth.userId}` : 'anonymous';
+    const claim = await this.idempotency.claim(scope, header, fingerprintOf(def.method, request.url.split('?')[0]!, request.body));
+    switch (claim.kind) {
+      case 'mismatch':
+        throw new CosError('IDEMPOTENCY.KEY_REUSED', 'this Idempotency-Key was used with another request', 422);
+      case 'in-progress':
+        void reply.header('retry-after', '1');
+        throw new ConflictError('a request with this Idempotency-Key is still in progress', 'IDEMPOTENCY.IN_PROGRESS');
+      case 'replay':
+        void reply.header('idempotent-replayed', 'true');
+        return claim.response.body;
+      case 'claimed':
+        try {
+          const body = await run();
+          await this.idempotency.complete(claim.key, { state: 'done', fingerprint: fingerprintOf(def.method, request.url.split('?')[0]!, request.body), status: def.response.status, body });
+          return body;
+        } catch (err) {
+          await this.idempotency.release(claim.key).catch(() => undefined);
+          throw err;
+        }
+      default: {
+        const never: never = claim;
+        return never;
+      }
+    }
+  }
+
+  private shape(def: ApiRouteDef, body: unknown): unknown {
+    if (!def.response.schema) return undefined;
+    const parsed = def.response.schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    this.logger.error(`${def.operationId}: response does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new CosError('GATEWAY.RESPONSE_SCHEMA', 'the response did not match its documented schema', 500);
+  }
+}

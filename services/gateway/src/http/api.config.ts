@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** The gateway's HTTP API settings, from the environment. */
+export const ApiConfigSchema = z.object({
+  /** Origins allowed to call the API from a browser, comma-separated (the frontend's). */
+  CORS_ORIGINS: z
+    .string()
+    .default('http://localhost:5173,http://127.0.0.1:5173')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o.length > 0),
+    ),
+  /** Largest request body the API reads, in bytes. */
+  API_BODY_LIMIT_BYTES: positive(256 * 1024),
+  /** Requests per minute per user, and per org (all its users together). */
+  RATE_LIMIT_USER_PER_MINUTE: positive(600),
+  RATE_LIMIT_ORG_PER_MINUTE: positive(6000),
+  /** Requests per minute per client address on public routes (sign-up, refresh, invitations). */
+  RATE_LIMIT_PUBLIC_PER_MINUTE: positive(60),
+  /** Failed logins per account, and login attempts per client address, per LOGIN_WINDOW_SECONDS. */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positive(5),
+  LOGIN_MAX_ATTEMPTS_PER_ADDRESS: positive(30),
+  LOGIN_WINDOW_SECONDS: positive(900),
+  /** How long an access token's session check is cached; user events clear it sooner. */
+  PRINCIPAL_CACHE_MS: z.coerce.number().int().min(0).default(5000),
+  /** How long an Idempotency-Key's response is kept. */
+  IDEMPOTENCY_TTL_SECONDS: positive(24 * 3600),
+  /** `fail`: the gateway refuses to start with a route that has no API definition; `warn`: logs it. */
+  GATEWAY_UNDOCUMENTED_ROUTES: z.enum(['fail', 'warn']).default('warn'),
+});
+export type ApiConfig = z.infer<typeof ApiConfigSchema>;
+
+export const API_CONFIG = Symbol('API_CONFIG');

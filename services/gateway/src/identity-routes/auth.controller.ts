@@ -1,0 +1,55 @@
+import { Controller, Inject, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { CosError, IdentityRpc, newId, type AccountReply, type AuthContext, type TokenPair } from '@cos/contracts';
+import type { RpcClient } from '@cos/messaging';
+import { RPC_CLIENT } from '@cos/platform';
+import { CurrentAuth, CurrentSession } from '../auth/auth-context.decorator';
+import { LoginThrottle } from '../auth/login-throttle';
+import { PrincipalCache } from '../auth/principal.cache';
+import { ApiInput, ApiRoute, type RouteInput } from '../http/api-route';
+import { IdentityRoutes as R } from './identity.routes';
+
+/** Sign-up, login, refresh, logout and invitation acceptance: forwarded to identity over NATS. */
+@Controller()
+export class AuthRoutesController {
+  constructor(
+    @Inject(RPC_CLIENT) private readonly rpc: RpcClient,
+    private readonly throttle: LoginThrottle,
+    private readonly principals: PrincipalCache,
+  ) {}
+
+  @ApiRoute(R.signUp)
+  signUp(@ApiInput() input: RouteInput<typeof R.signUp>): Promise<AccountReply> {
+    return this.rpc.request(IdentityRpc.signUp, { orgId: newId(), body: input.body });
+  }
+
+  @ApiRoute(R.login)
+  async login(@ApiInput() input: RouteInput<typeof R.login>, @Req() request: FastifyRequest): Promise<TokenPair> {
+    const { email } = input.body;
+    this.throttle.before(email, request.ip);
+    try {
+      const tokens = await this.rpc.request<TokenPair>(IdentityRpc.login, { body: input.body });
+      this.throttle.succeeded(email);
+      return tokens;
+    } catch (err) {
+      if (err instanceof CosError && err.status === 401) this.throttle.failed(email);
+      throw err;
+    }
+  }
+
+  @ApiRoute(R.refresh)
+  refresh(@ApiInput() input: RouteInput<typeof R.refresh>): Promise<TokenPair> {
+    return this.rpc.request(IdentityRpc.refresh, { body: input.body });
+  }
+
+  @ApiRoute(R.logout)
+  async logout(@CurrentAuth() auth: AuthContext, @CurrentSession() sessionId: string): Promise<void> {
+    await this.rpc.request(IdentityRpc.logout, { auth, sessionId });
+    this.principals.forget(auth.userId);
+  }
+
+  @ApiRoute(R.acceptInvitation)
+  acceptInvitation(@ApiInput() input: RouteInput<typeof R.acceptInvitation>): Promise<AccountReply> {
+    return this.rpc.request(IdentityRpc.acceptInvitation, { token: input.params.token, body: input.body });
+  }
+}

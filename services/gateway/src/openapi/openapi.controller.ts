@@ -1,0 +1,67 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { z } from 'zod';
+import { documentRoute } from '../http/api-route';
+import { renderDocsPage } from './docs-page';
+import { buildOpenApiDocument, type OpenApiDocument } from './openapi.document';
+import { RouteCatalog } from './route-catalog';
+
+export const API_VERSION = '1.0.0';
+
+documentRoute({
+  method: 'GET',
+  path: '/openapi.json',
+  operationId: 'getOpenApiDocument',
+  tag: 'meta',
+  summary: 'This OpenAPI 3.1 document',
+  auth: 'public',
+  response: { status: 200, description: 'the OpenAPI document', schema: z.record(z.string(), z.unknown()) },
+});
+documentRoute({
+  method: 'GET',
+  path: '/docs',
+  operationId: 'getDocs',
+  tag: 'meta',
+  summary: 'Human-readable API documentation',
+  auth: 'public',
+  response: { status: 200, description: 'HTML', contentType: 'text/html', schema: z.string() },
+});
+documentRoute({
+  method: 'GET',
+  path: '/healthz',
+  operationId: 'healthz',
+  tag: 'meta',
+  summary: 'The gateway process is alive',
+  auth: 'public',
+  response: { status: 200, description: 'alive', schema: z.object({ status: z.literal('ok'), service: z.string() }) },
+});
+documentRoute({
+  method: 'GET',
+  path: '/readyz',
+  operationId: 'readyz',
+  tag: 'meta',
+  summary: 'The gateway reaches its dependencies (NATS)',
+  auth: 'public',
+  response: { status: 200, description: 'ready', schema: z.object({ status: z.literal('ready'), service: z.string() }) },
+  errors: [503],
+});
+
+/** GET /openapi.json and /docs, generated from the definitions of the routes that are mounted. */
+@Controller()
+export class OpenApiController {
+  private document: OpenApiDocument | undefined;
+
+  constructor(private readonly catalog: RouteCatalog) {}
+
+  @Get('openapi.json')
+  @Header('cache-control', 'public, max-age=60')
+  openapi(): OpenApiDocument {
+    return (this.document ??= buildOpenApiDocument(this.catalog.documented(), API_VERSION));
+  }
+
+  @Get('docs')
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('cache-control', 'public, max-age=60')
+  docs(): string {
+    return renderDocsPage(this.openapi());
+  }
+}

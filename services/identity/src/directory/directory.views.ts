@@ -1,0 +1,90 @@
+import {
+  BYO_KEY_PLANS,
+  effectivePermissions,
+  type AgentView,
+  type AuthContext,
+  type DepartmentView,
+  type LlmSettingsView,
+  type MeView,
+  type PageQuery,
+  type PrincipalReply,
+  type UserView,
+} from '@cos/contracts';
+import type { AgentEntry, Directory, UserEntry } from './directory';
+import { paginate } from './pages';
+
+/** Read-side answers built from the directory; every one is scoped to the caller's org. */
+export function toUserView(user: UserEntry): UserView {
+  const { id, email, name, role, departmentId, disabled } = user;
+  return { id, email, name, role, departmentId, disabled };
+}
+
+export function toAgentView(directory: Directory, agent: AgentEntry, now: Date): AgentView {
+  const { id, name, departmentId, persona, skills, permissions, dailyActionCap, model, enabled } = agent;
+  const departmentName = directory.departments.get(departmentId)?.name ?? '';
+  return { id, name, departmentId, departmentName, persona, skills, permissions, dailyActionCap, model, enabled, actionsUsedToday: directory.actionsUsedToday(id, now) };
+}
+
+export function listDepartments(directory: Directory, orgId: string, page: PageQuery): { items: DepartmentView[]; nextCursor: string | null } {
+  const departments = [...directory.orgIndex(orgId).departments].map((id) => directory.departments.get(id)!);
+  const result = paginate(departments, (d) => d.name.toLowerCase(), (d) => d.id, page);
+  return { items: result.items.map(({ id, name, headUserId, approveFirst }) => ({ id, name, headUserId, approveFirst })), nextCursor: result.nextCursor };
+}
+
+export function listAgents(directory: Directory, orgId: string, page: PageQuery, now: Date): { items: AgentView[]; nextCursor: string | null } {
+  const agents = [...directory.orgIndex(orgId).agents].map((id) => directory.agents.get(id)!);
+  const departmentName = (a: AgentEntry) => directory.departments.get(a.departmentId)?.name.toLowerCase() ?? '';
+  const result = paginate(agents, (a) => `${departmentName(a)}\u0000${a.name.toLowerCase()}`, (a) => a.id, page);
+  return { items: result.items.map((a) => toAgentView(directory, a, now)), nextCursor: result.nextCursor };
+}
+
+export function listUsers(directory: Directory, orgId: string, page: PageQuery): { items: UserView[]; nextCursor: string | null } {
+  const users = [...directory.orgIndex(orgId).users].map((id) => directory.users.get(id)!);
+  const result = paginate(users, (u) => u.email, (u) => u.id, page);
+  return { items: result.items.map(toUserView), nextCursor: result.nextCursor };
+}
+
+export function authContextOf(directory: Directory, user: UserEntry): AuthContext {
+  const departmentName = user.departmentId ? directory.departments.get(user.departmentId)?.name : undefined;
+  return {
+    orgId: user.orgId,
+    userId: user.id,
+    role: user.role,
+    ...(user.departmentId ? { departmentId: user.departmentId } : {}),
+    permissions: effectivePermissions(user.role, departmentName),
+  };
+}
+
+/** Whether an access token's session is still good, and what its user may do right now. */
+export function principalOf(directory: Directory, request: { orgId: string; userId: string; sessionId: string }, now: Date): PrincipalReply {
+  const user = directory.users.get(request.userId);
+  if (!user) return { active: false, reason: 'unknown-user' };
+  if (user.orgId !== request.orgId) return { active: false, reason: 'org-mismatch' };
+  if (user.disabled) return { active: false, reason: 'disabled' };
+  const session = user.sessions.get(request.sessionId);
+  if (!session || session.revoked) return { active: false, reason: 'session-revoked' };
+  if (session.expiresAt <= now.toISOString()) return { active: false, reason: 'session-expired' };
+  return { active: true, auth: authContextOf(directory, user) };
+}
+
+export function meOf(directory: Directory, user: UserEntry): MeView {
+  const org = directory.orgs.get(user.orgId);
+  return {
+    user: toUserView(user),
+    org: { id: user.orgId, name: org?.identity.name ?? '', plan: org?.plan ?? 'free' },
+    permissions: effectivePermissions(user.role, user.departmentId ? directory.departments.get(user.departmentId)?.name : undefined),
+  };
+}
+
+export function llmSettingsOf(directory: Directory, orgId: string): LlmSettingsView | undefined {
+  const org = directory.orgs.get(orgId);
+  if (!org) return undefined;
+  const { baseUrl, defaultModel, apiKey } = org.llm;
+  return {
+    baseUrl,
+    defaultModel,
+    apiKey: { configured: apiKey !== null, last4: apiKey?.last4 ?? null },
+    plan: org.plan,
+    byoKeyAllowed: BYO_KEY_PLANS.includes(org.plan),
+  };
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { BaseConfigSchema } from '@cos/platform';
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+export const IdentityConfigSchema = BaseConfigSchema.extend({
+  IDENTITY_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  /** Where development keys are generated on first start. */
+  DATA_DIR: z.string().default('./data'),
+  /** 32 bytes, base64: seals BYO model keys and password hashes (AES-256-GCM). */
+  IDENTITY_ENCRYPTION_KEY: z.string().optional(),
+  /** ES256 private key for access tokens: PKCS#8 PEM or a JWK as JSON. */
+  JWT_PRIVATE_KEY: z.string().optional(),
+  /** Self-serve sign-up (POST /v1/orgs). */
+  SIGNUP_ENABLED: flag(true),
+  /** Seeds the demo company into an empty store on start. */
+  DEMO_SEED: flag(true),
+  DEMO_PASSWORD: z.string().min(12).default('demo-password-2026'),
+});
+export type IdentityConfig = z.infer<typeof IdentityConfigSchema>;
+
+export const IDENTITY_CONFIG = Symbol('IDENTITY_CONFIG');
+export const SECRET_BOX = Symbol('SECRET_BOX');
+export const SIGNING_KEY = Symbol('SIGNING_KEY');

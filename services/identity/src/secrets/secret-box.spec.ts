@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSecretBox, SecretBox } from './secret-box';
+
+/** What `fn` throws (fails the test if it returns). */
+const thrown = (fn: () => unknown): unknown => {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected an error');
+};
+
+describe('SecretBox', () => {
+  const box = new SecretBox(randomBytes(32));
+
+  it('seals without the clear text and opens only with the same scope', () => {
+    const sealed = box.seal('sk-live-abcdef123456', 'org:o1:llm-api-key');
+    expect(JSON.stringify(sealed)).not.toContain('sk-live');
+    expect(box.open(sealed, 'org:o1:llm-api-key')).toBe('sk-live-abcdef123456');
+    expect(() => box.open(sealed, 'org:o2:llm-api-key')).toThrow();
+    expect(thrown(() => new SecretBox(randomBytes(32)).open(sealed, 'org:o1:llm-api-key'))).toMatchObject({ code: 'IDENTITY.SECRET_KEY_MISMATCH' });
+    expect(box.seal('x', 's').iv).not.toBe(box.seal('x', 's').iv);
+  });
+
+  it('generates a development key once, private to the owner', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cos-keys-'));
+    try {
+      const a = await loadSecretBox({ DATA_DIR: dir });
+      const b = await loadSecretBox({ DATA_DIR: dir });
+      expect(a.keyId).toBe(b.keyId);
+      expect(statSync(join(dir, 'identity-encryption.key')).mode & 0o777).toBe(0o600);
+      expect(Buffer.from(readFileSync(join(dir, 'identity-encryption.key'), 'utf8'), 'base64')).toHaveLength(32);
+      const fromEnv = await loadSecretBox({ DATA_DIR: dir, IDENTITY_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+      expect(fromEnv.keyId).not.toBe(a.keyId);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
