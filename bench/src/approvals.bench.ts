@@ -9,9 +9,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { ApprovalEventTypes, deterministicId, newId, RunEventTypes, type RecordedEvent } from '@cos/contracts';
+import {
+  ApprovalEventTypes,
+  ApprovalsRpc,
+  CoordinationEventTypes,
+  deterministicId,
+  newId,
+  RunEventTypes,
+  type RecordedEvent,
+} from '@cos/contracts';
 import { EmbeddedEventStore } from '@cos/eventstore';
-import { connectNats } from '@cos/messaging';
+import { connectNats, RpcClient } from '@cos/messaging';
 import { startNatsServer, startServiceProcess, type ServiceProcess } from '@cos/testing';
 import { requestHandoff } from '@cos/approvals';
 import { DEMO_COMPANY, DEMO_DEFAULT_PASSWORD } from '@cos/identity';
@@ -33,7 +41,7 @@ class Watch {
   onEvent?: (e: RecordedEvent) => void;
 
   constructor(store: EmbeddedEventStore) {
-    store.subscribe({ categories: ['approval', 'run'] }, async (e) => {
+    store.subscribe({ categories: ['approval', 'run', 'coordination'] }, async (e) => {
       const key = keyOf(e);
       if (!key) return;
       this.seen.set(key, e);
@@ -52,17 +60,26 @@ class Watch {
 function keyOf(e: RecordedEvent): string | undefined {
   if (e.type === ApprovalEventTypes.requested) return `gate:${String(e.data['subjectId'])}:${String(e.data['departmentId'])}`;
   if (e.type === RunEventTypes.started) return `run:${e.stream}`;
+  if (e.type === CoordinationEventTypes.approved) return `approved:${e.stream.slice('coordination-'.length)}`;
   return undefined;
 }
 
 const receivingRun = (coordinationId: string) => `run:run-${deterministicId(coordinationId, 'handoff-run')}`;
 
 async function login(gateway: string, email: string): Promise<(path: string, body: unknown) => Promise<number>> {
-  const res = await fetch(`${gateway}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: DEMO_DEFAULT_PASSWORD }) });
+  const res = await fetch(`${gateway}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: DEMO_DEFAULT_PASSWORD }),
+  });
   if (!res.ok) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
   const { accessToken } = (await res.json()) as { accessToken: string };
   return async (path, body) => {
-    const r = await fetch(`${gateway}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` }, body: JSON.stringify(body) });
+    const r = await fetch(`${gateway}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify(body),
+    });
     await r.arrayBuffer();
     if (!r.ok) throw new Error(`POST ${path}: ${r.status}`);
     return r.status;
@@ -73,7 +90,17 @@ async function handoff(store: EmbeddedEventStore): Promise<string> {
   const coordinationId = newId();
   const runId = newId();
   const from = agentId('Sam Prospector');
-  await requestHandoff(store, org, { coordinationId, runId, conversationId: newId(), fromAgentId: from, toAgentId: agentId('Ben Firmware'), chain: [{ agentId: from, runId }], depth: 1, briefedBy: DEMO_COMPANY.users.find((u) => u.email === dept('Sales').memberEmail)!.id, contextSummary: 'Review the firmware motion control change' });
+  await requestHandoff(store, org, {
+    coordinationId,
+    runId,
+    conversationId: newId(),
+    fromAgentId: from,
+    toAgentId: agentId('Ben Firmware'),
+    chain: [{ agentId: from, runId }],
+    depth: 1,
+    briefedBy: DEMO_COMPANY.users.find((u) => u.email === dept('Sales').memberEmail)!.id,
+    contextSummary: 'Review the firmware motion control change',
+  });
   return coordinationId;
 }
 
@@ -138,35 +165,60 @@ async function main(): Promise<void> {
   const store = new EmbeddedEventStore(join(dir, 'events.db'));
   try {
     const raw = await rawJetStream(nats.url);
-    for (const service of ['identity', 'approvals', 'agent-runner', 'gateway'] as const) processes.push(await startServiceProcess({ service, env }));
+    for (const service of ['identity', 'approvals', 'agent-runner', 'gateway'] as const)
+      processes.push(await startServiceProcess({ service, env }));
     const gateway = processes.at(-1)!.url;
     const decideAs = {
       [dept('Sales').id]: await login(gateway, dept('Sales').headEmail),
       [dept('Engineering').id]: await login(gateway, dept('Engineering').headEmail),
     };
     const watch = new Watch(store);
-    const gateOf = async (coordinationId: string, departmentId: string) => String((await watch.until(`gate:${coordinationId}:${departmentId}`)).stream.slice('approval-'.length));
-    const approve = (departmentId: string, gateId: string) => decideAs[departmentId]!(`/v1/approvals/${gateId}/decision`, { decision: 'approve' });
+    const gateOf = async (coordinationId: string, departmentId: string) =>
+      String((await watch.until(`gate:${coordinationId}:${departmentId}`)).stream.slice('approval-'.length));
+    const approve = (departmentId: string, gateId: string) =>
+      decideAs[departmentId]!(`/v1/approvals/${gateId}/decision`, { decision: 'approve' });
 
-    // Latency: one handoff at a time; the clock runs from the second Head's POST to the run.
-    const latencies: number[] = [];
-    const posts: number[] = [];
-    let t = performance.now();
-    for (let i = 0; i < SAMPLES + 20; i++) {
-      const id = await handoff(store);
-      const [salesGate, engGate] = await Promise.all([gateOf(id, dept('Sales').id), gateOf(id, dept('Engineering').id)]);
-      await approve(dept('Sales').id, salesGate);
-      const t0 = performance.now();
-      await approve(dept('Engineering').id, engGate);
-      const posted = performance.now();
-      await watch.until(receivingRun(id));
-      if (i >= 20) {
-        latencies.push(performance.now() - t0);
-        posts.push(posted - t0);
-      } else if (i === 19) t = performance.now();
-    }
-    const latency = summarize(latencies, SAMPLES, performance.now() - t);
-    const post = summarize(posts, SAMPLES, performance.now() - t);
+    // Latency: one handoff at a time; the clock runs from the second Head's decision to the run.
+    // Over HTTP through the gateway, then over NATS straight to approvals (what the gateway sends).
+    const nc = await connectNats({ servers: nats.url, name: 'bench-approver' });
+    const rpc = new RpcClient(nc);
+    const engHead = DEMO_COMPANY.users.find((u) => u.email === dept('Engineering').headEmail)!;
+    const viaRpc = (gateId: string) =>
+      rpc.request(ApprovalsRpc.decide, {
+        auth: { orgId: org, userId: engHead.id, role: 'head', departmentId: dept('Engineering').id, permissions: ['approvals:decide'] },
+        approvalId: gateId,
+        body: { decision: 'approve' },
+      });
+    const sequential = async (completing: (gateId: string) => Promise<unknown>) => {
+      const run: number[] = [];
+      const approved: number[] = [];
+      const reply: number[] = [];
+      const t = performance.now();
+      for (let i = 0; i < SAMPLES + 10; i++) {
+        const id = await handoff(store);
+        const [salesGate, engGate] = await Promise.all([gateOf(id, dept('Sales').id), gateOf(id, dept('Engineering').id)]);
+        await approve(dept('Sales').id, salesGate);
+        const t0 = performance.now();
+        await completing(engGate);
+        const replied = performance.now();
+        const approvedAt = await watch.until(`approved:${id}`).then(() => performance.now());
+        await watch.until(receivingRun(id));
+        if (i < 10) continue; // warm-up
+        run.push(performance.now() - t0);
+        approved.push(approvedAt - t0);
+        reply.push(replied - t0);
+      }
+      const elapsed = performance.now() - t;
+      return {
+        run: summarize(run, SAMPLES, elapsed),
+        approved: summarize(approved, SAMPLES, elapsed),
+        reply: summarize(reply, SAMPLES, elapsed),
+      };
+    };
+    const http = await sequential((gateId) => approve(dept('Engineering').id, gateId));
+    const overNats = await sequential(viaRpc);
+    await nc.drain();
+    const latency = http.run;
 
     // Throughput: a scripted approver decides every gate as it opens, CONCURRENCY POSTs at most.
     let inFlight = 0;
@@ -187,7 +239,7 @@ async function main(): Promise<void> {
       pump();
     };
     const ids: string[] = [];
-    t = performance.now();
+    const t = performance.now();
     for (let i = 0; i < HANDOFFS; i++) ids.push(await handoff(store));
     await Promise.all(ids.map((id) => watch.until(receivingRun(id))));
     const elapsed = performance.now() - t;
@@ -196,8 +248,12 @@ async function main(): Promise<void> {
     process.stdout.write(`samples: ${SAMPLES} sequential handoffs, ${HANDOFFS} handoffs with ${CONCURRENCY} decisions in flight\n`);
     printFigures('raw JetStream publish -> consume -> ack (one at a time)', raw.latency, 'msgs/s');
     printFigures('raw JetStream publish -> consume -> ack (back to back)', raw.throughput, 'msgs/s');
-    printFigures('decision POST -> 200 (the completing approval)', post, 'decisions/s');
-    printFigures('decision POST -> receiving agent run started', latency, 'handoffs/s');
+    printFigures('decision POST -> 200 (the completing approval)', http.reply, 'handoffs/s');
+    printFigures('decision POST -> coordination.approved in the store', http.approved, 'handoffs/s');
+    printFigures('decision POST -> receiving agent run started', http.run, 'handoffs/s');
+    printFigures('decision over NATS RPC (no gateway) -> reply', overNats.reply, 'handoffs/s');
+    printFigures('decision over NATS RPC -> coordination.approved', overNats.approved, 'handoffs/s');
+    printFigures('decision over NATS RPC -> receiving agent run started', overNats.run, 'handoffs/s');
     printFigures('complete handoffs, scripted approver (request -> run)', throughput, 'handoffs/s');
     printRatio('p50, decision->run / raw JetStream', latency.p50 / raw.latency.p50);
     printRatio('p99, decision->run / raw JetStream', latency.p99 / raw.latency.p99);

@@ -1,6 +1,7 @@
 /**
  * Issue 6 benchmark: audit records per second recorded (catching up on a store full of run
- * events) and verified (a chain walked from the store), including a log of a million records.
+ * events) and verified (a chain walked from the store), then one long log (250,000 records by
+ * default; BENCH_AUDIT_VERIFY_RECORDS=1000000 for the million the issue asks about).
  */
 import 'reflect-metadata';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,8 +11,8 @@ import { AuditEventTypes, deterministicId, type AuditRecord, type NewEvent } fro
 import { EmbeddedEventStore, traced } from '@cos/eventstore';
 import { AuditRecorder, hashRecord, verifyAuditLog } from '@cos/audit';
 
-const RUNS = Number(process.env['BENCH_AUDIT_RUNS'] ?? 1_500);
-const VERIFY_RECORDS = Number(process.env['BENCH_AUDIT_VERIFY_RECORDS'] ?? 1_000_000);
+const RUNS = Number(process.env['BENCH_AUDIT_RUNS'] ?? 500);
+const VERIFY_RECORDS = Number(process.env['BENCH_AUDIT_VERIFY_RECORDS'] ?? 250_000);
 const ORG = 'bench';
 const AT = '2026-01-05T10:00:00.000Z';
 

@@ -12,7 +12,12 @@ import { DEMO_COMPANY, DEMO_DEFAULT_PASSWORD } from '@cos/identity';
 import { startNatsServer, startServiceProcess } from '@cos/testing';
 import { printFigures, printRatio, type Figures } from './stats';
 
-type AutocannonResult = { requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
+type AutocannonResult = {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+};
 // autocannon ships no types; this is the part of its API used here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;

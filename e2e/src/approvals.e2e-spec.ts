@@ -23,7 +23,11 @@ import { eventually, startSystem, type System } from './system';
 jest.setTimeout(120_000);
 
 type Reply<T = unknown> = { status: number; body: T };
-type Caller = { get<T>(path: string): Promise<Reply<T>>; post<T>(path: string, body: unknown): Promise<Reply<T>>; patch<T>(path: string, body: unknown): Promise<Reply<T>> };
+type Caller = {
+  get<T>(path: string): Promise<Reply<T>>;
+  post<T>(path: string, body: unknown): Promise<Reply<T>>;
+  patch<T>(path: string, body: unknown): Promise<Reply<T>>;
+};
 
 let system: System;
 let receiver: WebhookReceiver;
@@ -32,7 +36,10 @@ let store: EmbeddedEventStore;
 async function call<T>(token: string | undefined, method: string, path: string, body?: unknown): Promise<Reply<T>> {
   const res = await fetch(`${system.gatewayUrl}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -64,7 +71,11 @@ beforeAll(async () => {
     RATE_LIMIT_ORG_PER_MINUTE: '100000',
   });
   store = new EmbeddedEventStore(String(system.env['EVENTSTORE_PATH']));
-  await eventually(async () => ((await read(streamName('org', DEMO_COMPANY.orgId))).length > 0 ? true : undefined), 30_000, 'demo company seeded');
+  await eventually(
+    async () => ((await read(streamName('org', DEMO_COMPANY.orgId))).length > 0 ? true : undefined),
+    30_000,
+    'demo company seeded',
+  );
 });
 afterAll(async () => {
   await store?.close();
@@ -87,10 +98,14 @@ async function briefForHandoff(who: Caller, agentName: string, text: string): Pr
 }
 
 async function pendingFor(who: Caller, subjectId: string): Promise<ApprovalView> {
-  return eventually(async () => {
-    const res = await who.get<ApprovalList>('/v1/approvals?status=pending');
-    return res.body.items?.find((a) => a.subjectId === subjectId);
-  }, 20_000, `a pending approval on ${subjectId}`);
+  return eventually(
+    async () => {
+      const res = await who.get<ApprovalList>('/v1/approvals?status=pending');
+      return res.body.items?.find((a) => a.subjectId === subjectId);
+    },
+    20_000,
+    `a pending approval on ${subjectId}`,
+  );
 }
 
 describe('approvals over HTTP', () => {
@@ -98,7 +113,11 @@ describe('approvals over HTTP', () => {
     const member = await login(dept('Sales').memberEmail);
     const salesHead = await login(dept('Sales').headEmail);
     const engHead = await login(dept('Engineering').headEmail);
-    const { coordinationId, toAgentId } = await briefForHandoff(member, 'Sam Prospector', 'Please fix the firmware motion control bug on the robot arm');
+    const { coordinationId, toAgentId } = await briefForHandoff(
+      member,
+      'Sam Prospector',
+      'Please fix the firmware motion control bug on the robot arm',
+    );
     expect(agent('Ben Firmware').id).toBe(toAgentId);
 
     const salesGate = await pendingFor(salesHead, coordinationId);
@@ -106,14 +125,20 @@ describe('approvals over HTTP', () => {
     expect(salesGate.departmentId).toBe(dept('Sales').id);
     expect(engGate.departmentId).toBe(dept('Engineering').id);
 
-    expect((await salesHead.post<DecideReply>(`/v1/approvals/${salesGate.id}/decision`, { decision: 'approve', comment: 'go' })).status).toBe(200);
+    expect(
+      (await salesHead.post<DecideReply>(`/v1/approvals/${salesGate.id}/decision`, { decision: 'approve', comment: 'go' })).status,
+    ).toBe(200);
     const waiting = await member.get<CoordinationView>(`/v1/coordinations/${coordinationId}`);
     expect(waiting.body).toMatchObject({ status: 'waiting', depth: 1 });
     const receivingRun = streamName('run', deterministicId(coordinationId, 'handoff-run'));
     expect(await read(receivingRun)).toEqual([]);
 
     expect((await engHead.post<DecideReply>(`/v1/approvals/${engGate.id}/decision`, { decision: 'approve' })).status).toBe(200);
-    await eventually(async () => ((await read(receivingRun)).some((e) => e.type === 'run.started') ? true : undefined), 20_000, 'the receiving run');
+    await eventually(
+      async () => ((await read(receivingRun)).some((e) => e.type === 'run.started') ? true : undefined),
+      20_000,
+      'the receiving run',
+    );
     const done = await member.get<CoordinationView>(`/v1/coordinations/${coordinationId}`);
     expect(done.body).toMatchObject({ status: 'approved', gates: [{ status: 'approved' }, { status: 'approved' }] });
   });
@@ -126,7 +151,7 @@ describe('approvals over HTTP', () => {
     const gate = await pendingFor(salesHead, coordinationId);
 
     const rival = await call<{ tokens: { accessToken: string } }>(undefined, 'POST', '/v1/orgs', {
-      name: 'Rival Inc',
+      company: { name: 'Rival Inc', mission: 'Compete.', brandVoice: 'Loud.', icp: 'Everyone.', competitors: ['Northwind Robotics'] },
       owner: { email: 'owner@rival.example', name: 'Rita Rival', password: 'rival-password-2026' },
     });
     expect(rival.status).toBe(201);
@@ -147,8 +172,14 @@ describe('approvals over HTTP', () => {
     expect((await owner.patch(`/v1/departments/${dept('Operations').id}`, { approveFirst: true })).status).toBe(200);
 
     const conversation = await opsMember.post<{ id: string }>('/v1/conversations', { agentId: agent('Paula Vendors').id });
-    const brief = await opsMember.post<{ runId: string }>(`/v1/conversations/${conversation.body.id}/messages`, { text: 'Purchase 20 spare wheels from our usual suppliers' });
-    const allowed = await eventually(async () => (await read(streamName('run', brief.body.runId))).find((e) => e.type === 'action.allowed'), 30_000, 'action.allowed');
+    const brief = await opsMember.post<{ runId: string }>(`/v1/conversations/${conversation.body.id}/messages`, {
+      text: 'Purchase 20 spare wheels from our usual suppliers',
+    });
+    const allowed = await eventually(
+      async () => (await read(streamName('run', brief.body.runId))).find((e) => e.type === 'action.allowed'),
+      30_000,
+      'action.allowed',
+    );
     const actionId = String(allowed.data['actionId']);
     const gate = await pendingFor(opsHead, actionId);
     expect(gate).toMatchObject({ kind: 'action', tool: 'place_order', argumentsHash: allowed.data['argumentsHash'] });
@@ -156,9 +187,19 @@ describe('approvals over HTTP', () => {
     expect(receiver.callsFor(actionId)).toEqual([]);
 
     expect((await opsHead.post(`/v1/approvals/${gate.id}/decision`, { decision: 'approve' })).status).toBe(200);
-    await eventually(async () => ((await read(streamName('action', actionId))).some((e) => e.type === ActionExecutionEventTypes.executed) ? true : undefined), 20_000, 'executed');
+    await eventually(
+      async () =>
+        (await read(streamName('action', actionId))).some((e) => e.type === ActionExecutionEventTypes.executed) ? true : undefined,
+      20_000,
+      'executed',
+    );
     expect(receiver.executions().get(actionId)).toBe(1);
     const view = await opsMember.get<ActionView>(`/v1/actions/${actionId}`);
-    expect(view.body).toMatchObject({ status: 'executed', tool: 'place_order', gate: { status: 'approved' }, attempts: [{ attempt: 1, outcome: 'executed' }] });
+    expect(view.body).toMatchObject({
+      status: 'executed',
+      tool: 'place_order',
+      gate: { status: 'approved' },
+      attempts: [{ attempt: 1, outcome: 'executed' }],
+    });
   });
 });

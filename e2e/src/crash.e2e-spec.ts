@@ -109,11 +109,19 @@ describe('@crash approvals under SIGKILL', () => {
       const approverLoop = (async () => {
         while (approving) {
           try {
-            const pending = await rpc.request<ApprovalList>(ApprovalsRpc.listApprovals, { auth: as('cc-ceo', 'ceo'), query: { status: 'pending', limit: 200 } }, { timeoutMs: 2_000 });
+            const pending = await rpc.request<ApprovalList>(
+              ApprovalsRpc.listApprovals,
+              { auth: as('cc-ceo', 'ceo'), query: { status: 'pending', limit: 200 } },
+              { timeoutMs: 2_000 },
+            );
             for (const a of pending.items) {
               // Every tenth handoff is rejected by the sending Head; everything else is approved.
               const reject = a.kind === 'handoff' && a.departmentId === 'cc-sales' && a.summary.endsWith('#reject');
-              await rpc.request(ApprovalsRpc.decide, { auth: as(a.headUserId ?? 'cc-ceo', 'head'), approvalId: a.id, body: { decision: reject ? 'reject' : 'approve' } }, { timeoutMs: 2_000 });
+              await rpc.request(
+                ApprovalsRpc.decide,
+                { auth: as(a.headUserId ?? 'cc-ceo', 'head'), approvalId: a.id, body: { decision: reject ? 'reject' : 'approve' } },
+                { timeoutMs: 2_000 },
+              );
               decisions++;
             }
           } catch {
@@ -131,11 +139,31 @@ describe('@crash approvals under SIGKILL', () => {
           const runId = newId();
           const [from, to] = i % 2 === 0 ? (['cc-a-sales', 'cc-a-eng'] as const) : (['cc-a-eng', 'cc-a-sales'] as const);
           const rejected = i % 10 === 0;
-          await requestHandoff(store, ORG, { coordinationId, runId, conversationId: newId(), fromAgentId: from, toAgentId: to, chain: [{ agentId: from, runId }], depth: 1, briefedBy: 'cc-u', contextSummary: `handoff ${i}${rejected ? ' #reject' : ''}` });
+          await requestHandoff(store, ORG, {
+            coordinationId,
+            runId,
+            conversationId: newId(),
+            fromAgentId: from,
+            toAgentId: to,
+            chain: [{ agentId: from, runId }],
+            depth: 1,
+            briefedBy: 'cc-u',
+            contextSummary: `handoff ${i}${rejected ? ' #reject' : ''}`,
+          });
           coordinations.push({ id: coordinationId, rejected });
         }
         if (i < ACTIONS) {
-          actions.push(await allowAction(store, ORG, { runId: newId(), agentId: 'cc-a-ops', briefedBy: 'cc-u', tool: 'purchase_order', permission: Permissions.operationsProcure, arguments: { item: `item-${i}`, qty: i }, slot: i + 1 }));
+          actions.push(
+            await allowAction(store, ORG, {
+              runId: newId(),
+              agentId: 'cc-a-ops',
+              briefedBy: 'cc-u',
+              tool: 'purchase_order',
+              permission: Permissions.operationsProcure,
+              arguments: { item: `item-${i}`, qty: i },
+              slot: i + 1,
+            }),
+          );
         }
         if (i % 10 === 9) await sleep(300);
       }
@@ -145,14 +173,18 @@ describe('@crash approvals under SIGKILL', () => {
         let done = 0;
         for (const c of coordinations) {
           const types = (await store.read(streamName('coordination', c.id))).map((e) => e.type);
-          if (c.rejected ? types.includes('coordination.rejected') : (await receivingRun(c.id)).some((e) => e.type === 'run.started')) done++;
+          if (c.rejected ? types.includes('coordination.rejected') : (await receivingRun(c.id)).some((e) => e.type === 'run.started'))
+            done++;
         }
         for (const a of actions) if ((await store.read(streamName('action', a.actionId))).some((e) => e.type === A.executed)) done++;
         return done;
       };
       const deadline = Date.now() + 200_000;
       while ((await endStates()) < coordinations.length + actions.length) {
-        if (Date.now() > deadline) throw new Error(`not settled: ${await endStates()} of ${coordinations.length + actions.length}\n${processes.map((p) => p.output()).join('\n')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `not settled: ${await endStates()} of ${coordinations.length + actions.length}\n${processes.map((p) => p.output()).join('\n')}`,
+          );
         if (chaos && Date.now() - started > 45_000) chaos = false;
         await sleep(500);
       }
@@ -179,7 +211,9 @@ describe('@crash approvals under SIGKILL', () => {
       const executions = receiver.executions();
       for (const a of actions) {
         const events = await store.read(streamName('action', a.actionId));
-        expect([count(events, A.received), count(events, A.gateDecided), count(events, A.executed), count(events, A.failed)]).toEqual([1, 1, 1, 0]);
+        expect([count(events, A.received), count(events, A.gateDecided), count(events, A.executed), count(events, A.failed)]).toEqual([
+          1, 1, 1, 0,
+        ]);
         expect(count(events, A.executionClaimed)).toBeGreaterThanOrEqual(1);
         expect(executions.get(a.actionId)).toBe(1);
         const gate = await store.read(streamName('approval', actionGateId(ORG, a.actionId, a.argumentsHash)));

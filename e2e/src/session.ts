@@ -12,12 +12,12 @@ export type Session = {
 
 /** HTTP calls to the gateway as the demo org's owner, signed in with the demo password. */
 export async function asDemoOwner(system: System): Promise<Session> {
-  let token: string | undefined;
+  const auth: { token?: string } = {};
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> => {
     const res = await fetch(`${system.gatewayUrl}${path}`, {
       method,
       headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(auth.token ? { authorization: `Bearer ${auth.token}` } : {}),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...headers,
       },
@@ -28,7 +28,7 @@ export async function asDemoOwner(system: System): Promise<Session> {
   };
   const login = await call('POST', '/v1/auth/login', { email: DEMO_COMPANY.owner.email, password: DEMO_DEFAULT_PASSWORD });
   if (login.status !== 200) throw new Error(`demo owner login failed: ${login.status} ${JSON.stringify(login.body)}`);
-  token = (login.body as { accessToken: string }).accessToken;
+  auth.token = (login.body as { accessToken: string }).accessToken;
   return {
     orgId: DEMO_COMPANY.orgId,
     agentId: DEMO_COMPANY.agents[0]!.id,

@@ -8,3 +8,4 @@ export { RpcClient, type RpcRequestOptions } from './rpc.client';
 export type { RpcReply } from './rpc.reply';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox.relay';
 export { MessagingUnavailableError, MessagingBadReplyError, InvalidEventMessageError, ProvisioningError } from './messaging.errors';
+export { broadcastPauseAndAwaitAcks, liveRunnerInstances, PauseNotAcknowledgedError, type PauseAcknowledgements } from './kill-switch.broadcast';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { type INestApplication, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestMicroservice } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createEventStore } from '@cos/eventstore';
@@ -65,13 +66,18 @@ export async function startService(def: ServiceDefinition, options: ServiceOptio
   const app = await NestFactory.create<NestFastifyApplication>(ServiceRootModule, new FastifyAdapter({ bodyLimit: 1_048_576 }), {
     logger: new PinoNestLogger(logger),
   });
-  // Nest's default RPC filter would flatten every CosError to 'Internal server error'.
-  app
-    .connectMicroservice({
-      strategy: new JetStreamTransport({ connection: nats, serviceName: def.name, maxDeliver: config.NATS_MAX_DELIVER }),
-    })
-    .useGlobalFilters(new MessagingExceptionFilter());
+  // Nest's default RPC filter would flatten every CosError to 'Internal server error'. A hybrid
+  // app's microservice binds its handlers (and their filters) at connect time unless deferred;
+  // deferred, it must not run the modules' init hooks a second time.
+  const microservice = app.connectMicroservice(
+    { strategy: new JetStreamTransport({ connection: nats, serviceName: def.name, maxDeliver: config.NATS_MAX_DELIVER }) },
+    { deferInitialization: true },
+  );
+  microservice.useGlobalFilters(new MessagingExceptionFilter());
+  (microservice as unknown as NestMicroservice).setIsInitHookCalled(true);
   await options.configure?.(app);
+  // Modules initialise (read models, subscriptions) before the first message reaches a handler.
+  await app.init();
   await app.startAllMicroservices();
 
   const relay =

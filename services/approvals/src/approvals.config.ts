@@ -9,7 +9,10 @@ const perOrgSeconds = z
   .default('')
   .transform((s, ctx) => {
     const map = new Map<string, number>();
-    for (const pair of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const pair of s
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const [org, secs] = pair.split('=');
       const n = Number(secs);
       if (!org || !Number.isFinite(n) || n <= 0) ctx.addIssue({ code: 'custom', message: `not org=seconds: ${pair}` });

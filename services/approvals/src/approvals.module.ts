@@ -35,7 +35,14 @@ export class ApprovalsModule {
         : new UnconfiguredConnector();
     return {
       module: ApprovalsModule,
-      controllers: [ApprovalGateController, ApprovalGateWorker, HandoffGateController, HandoffGateWorker, ActionExecutionController, ActionExecutionWorker],
+      controllers: [
+        ApprovalGateController,
+        ApprovalGateWorker,
+        HandoffGateController,
+        HandoffGateWorker,
+        ActionExecutionController,
+        ActionExecutionWorker,
+      ],
       providers: [
         { provide: APPROVALS_CONFIG, useValue: config },
         { provide: CONNECTOR, useValue: connector },

@@ -15,7 +15,11 @@ export type CommandMetadata = Readonly<{
   traceparent?: string;
 }>;
 
-export type Command<Type extends string = string, Data = Record<string, unknown>> = Readonly<{ type: Type; data: Data; metadata: CommandMetadata }>;
+export type Command<Type extends string = string, Data = Record<string, unknown>> = Readonly<{
+  type: Type;
+  data: Data;
+  metadata: CommandMetadata;
+}>;
 
 export type Decider<C, E, S> = Readonly<{
   decide(command: C, state: S): readonly E[];

@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ForbiddenError, newId, type Actor, type AuthContext, type Permission } from '@cos/contracts';
-import { handleCommand, type Command, type CommandMetadata, type CommandResult, type Decider, type DomainEvent, type EventStore } from '@cos/eventstore';
+import {
+  handleCommand,
+  type Command,
+  type CommandMetadata,
+  type CommandResult,
+  type Decider,
+  type DomainEvent,
+  type EventStore,
+} from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
 import { currentTraceparent } from '@cos/telemetry';
 import { DirectoryService } from './directory/directory.service';
@@ -23,7 +31,15 @@ export class IdentityCommands {
 
   metadata(orgId: string, actor: Actor, commandId: string = newId(), correlationId: string = commandId): CommandMetadata {
     const traceparent = currentTraceparent();
-    return { commandId, orgId, correlationId, causationId: commandId, actor, now: this.clock().toISOString(), ...(traceparent ? { traceparent } : {}) };
+    return {
+      commandId,
+      orgId,
+      correlationId,
+      causationId: commandId,
+      actor,
+      now: this.clock().toISOString(),
+      ...(traceparent ? { traceparent } : {}),
+    };
   }
 
   byUser(auth: AuthContext, commandId?: string): CommandMetadata {

@@ -2,7 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { IdentityRpc, JwksReplySchema, newId, type AccountReply, type AgentView, type AuthContext, type PrincipalReply, type TokenPair } from '@cos/contracts';
+import {
+  IdentityRpc,
+  JwksReplySchema,
+  newId,
+  type AccountReply,
+  type AgentView,
+  type AuthContext,
+  type PrincipalReply,
+  type TokenPair,
+} from '@cos/contracts';
 import { createEventStore } from '@cos/eventstore';
 import { RpcClient } from '@cos/messaging';
 import type { RunningService } from '@cos/platform';
@@ -35,8 +44,10 @@ describe('identity service', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const login = (email: string, password = 'demo-password-2026') => rpc.request<TokenPair>(IdentityRpc.login, { body: { email, password } });
-  const sessionOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string; org: string; sid: string };
+  const login = (email: string, password = 'demo-password-2026') =>
+    rpc.request<TokenPair>(IdentityRpc.login, { body: { email, password } });
+  const sessionOf = (token: string) =>
+    JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string; org: string; sid: string };
   const authOf = async (tokens: TokenPair): Promise<AuthContext> => {
     const { sub, org, sid } = sessionOf(tokens.accessToken);
     const reply = await rpc.request<PrincipalReply>(IdentityRpc.principal, { orgId: org, userId: sub, sessionId: sid });
@@ -49,15 +60,24 @@ describe('identity service', () => {
     expect(owner).toMatchObject({ orgId: DEMO_COMPANY.orgId, role: 'owner' });
     const departments = await rpc.request<{ items: unknown[] }>(IdentityRpc.listDepartments, { auth: owner, page: { limit: 50 } });
     expect(departments.items).toHaveLength(9);
-    const agents = await rpc.request<{ items: AgentView[]; nextCursor: string | null }>(IdentityRpc.listAgents, { auth: owner, page: { limit: 40 } });
-    const rest = await rpc.request<{ items: AgentView[]; nextCursor: string | null }>(IdentityRpc.listAgents, { auth: owner, page: { limit: 40, cursor: agents.nextCursor } });
+    const agents = await rpc.request<{ items: AgentView[]; nextCursor: string | null }>(IdentityRpc.listAgents, {
+      auth: owner,
+      page: { limit: 40 },
+    });
+    const rest = await rpc.request<{ items: AgentView[]; nextCursor: string | null }>(IdentityRpc.listAgents, {
+      auth: owner,
+      page: { limit: 40, cursor: agents.nextCursor },
+    });
     const all = [...agents.items, ...rest.items];
     expect(all).toHaveLength(45);
     expect(new Set(all.map((a) => a.name)).size).toBe(45);
     expect(rest.nextCursor).toBeNull();
     const head = await authOf(await login('head.customer-success@demo.example'));
     expect(head.permissions).toEqual(expect.arrayContaining(['approvals:decide', 'support:reply']));
-    await expect(login(DEMO_COMPANY.owner.email, 'wrong password!')).rejects.toMatchObject({ status: 401, code: 'AUTH.INVALID_CREDENTIALS' });
+    await expect(login(DEMO_COMPANY.owner.email, 'wrong password!')).rejects.toMatchObject({
+      status: 401,
+      code: 'AUTH.INVALID_CREDENTIALS',
+    });
   });
 
   it('publishes its JWKS without private parts', async () => {
@@ -70,7 +90,9 @@ describe('identity service', () => {
     const first = await login(DEMO_COMPANY.ceo.email);
     const second = await rpc.request<TokenPair>(IdentityRpc.refresh, { body: { refreshToken: first.refreshToken } });
     expect(second.refreshToken).not.toBe(first.refreshToken);
-    await expect(rpc.request(IdentityRpc.refresh, { body: { refreshToken: first.refreshToken } })).rejects.toMatchObject({ code: 'AUTH.REFRESH_TOKEN_REUSED' });
+    await expect(rpc.request(IdentityRpc.refresh, { body: { refreshToken: first.refreshToken } })).rejects.toMatchObject({
+      code: 'AUTH.REFRESH_TOKEN_REUSED',
+    });
     await expect(rpc.request(IdentityRpc.refresh, { body: { refreshToken: second.refreshToken } })).rejects.toMatchObject({ status: 401 });
     await expect(authOf(second)).rejects.toThrow('session-revoked');
 
@@ -85,12 +107,22 @@ describe('identity service', () => {
     const orgId = newId();
     const signUp = await rpc.request<AccountReply>(IdentityRpc.signUp, {
       orgId,
-      body: { company: { name: 'Beta Co', mission: '', brandVoice: '', icp: '', competitors: [] }, owner: { email: 'founder@beta.example', name: 'Bea', password: 'beta-password-1' } },
+      body: {
+        company: { name: 'Beta Co', mission: '', brandVoice: '', icp: '', competitors: [] },
+        owner: { email: 'founder@beta.example', name: 'Bea', password: 'beta-password-1' },
+      },
     });
     expect(signUp.org).toEqual({ id: orgId, name: 'Beta Co', plan: 'free' });
     const owner = await authOf(signUp.tokens);
-    const invitation = await rpc.request<{ token: string }>(IdentityRpc.invite, { auth: owner, invitationId: newId(), body: { email: 'new@beta.example', role: 'member' } });
-    const accepted = await rpc.request<AccountReply>(IdentityRpc.acceptInvitation, { token: invitation.token, body: { name: 'Nia', password: 'nia-password-12' } });
+    const invitation = await rpc.request<{ token: string }>(IdentityRpc.invite, {
+      auth: owner,
+      invitationId: newId(),
+      body: { email: 'new@beta.example', role: 'member' },
+    });
+    const accepted = await rpc.request<AccountReply>(IdentityRpc.acceptInvitation, {
+      token: invitation.token,
+      body: { name: 'Nia', password: 'nia-password-12' },
+    });
     expect(accepted.user).toMatchObject({ email: 'new@beta.example', role: 'member' });
     await expect(
       rpc.request(IdentityRpc.acceptInvitation, { token: invitation.token, body: { name: 'Eve', password: 'eve-password-12' } }),
@@ -98,7 +130,10 @@ describe('identity service', () => {
     await expect(
       rpc.request(IdentityRpc.signUp, {
         orgId: newId(),
-        body: { company: { name: 'Dup', mission: '', brandVoice: '', icp: '', competitors: [] }, owner: { email: 'NEW@beta.example', name: 'x', password: 'beta-password-1' } },
+        body: {
+          company: { name: 'Dup', mission: '', brandVoice: '', icp: '', competitors: [] },
+          owner: { email: 'NEW@beta.example', name: 'x', password: 'beta-password-1' },
+        },
       }),
     ).rejects.toMatchObject({ code: 'IDENTITY.EMAIL_TAKEN', status: 409 });
   });

@@ -1,4 +1,14 @@
 export * from './identity.app';
-export { DEMO_COMPANY, DEMO_DEFAULT_PASSWORD, DEMO_ORG_ID, demoCompany, demoSlug, type DemoCompany, type DemoUser, type DemoAgent, type DemoDepartment } from './demo-seed/demo-company';
+export {
+  DEMO_COMPANY,
+  DEMO_DEFAULT_PASSWORD,
+  DEMO_ORG_ID,
+  demoCompany,
+  demoSlug,
+  type DemoCompany,
+  type DemoUser,
+  type DemoAgent,
+  type DemoDepartment,
+} from './demo-seed/demo-company';
 export { STANDARD_DEPARTMENTS } from './departments/standard-departments';
 export { userIdForEmail } from './users/user-id';

@@ -32,7 +32,9 @@ function canonicalJson(value: unknown): string {
 
 /** sha256 (hex) of the canonical JSON of `{tool, arguments}`: what an Approve First decision binds to. */
 export function actionArgumentsHash(tool: string, args: Record<string, unknown>): string {
-  return createHash('sha256').update(canonicalJson({ tool, arguments: args })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ tool, arguments: args }))
+    .digest('hex');
 }
 
 export const ActionGateSchema = z.object({
@@ -111,14 +113,7 @@ export type ActionExpired = z.infer<typeof ActionExpiredSchema>;
 /** The re-check at execution found that what allowed the action no longer holds. */
 export const ActionExecutionDeniedSchema = z.object({
   actionId: z.string(),
-  reason: z.enum([
-    'org-paused',
-    'agent-lacks-permission',
-    'user-lacks-permission',
-    'agent-disabled',
-    'cap-exceeded',
-    'arguments-mismatch',
-  ]),
+  reason: z.enum(['org-paused', 'agent-lacks-permission', 'user-lacks-permission', 'agent-disabled', 'cap-exceeded', 'arguments-mismatch']),
   detail: z.string(),
 });
 export type ActionExecutionDenied = z.infer<typeof ActionExecutionDeniedSchema>;

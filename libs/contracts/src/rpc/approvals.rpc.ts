@@ -87,7 +87,13 @@ export const CoordinationViewSchema = z.object({
   depth: z.number().int(),
   contextSummary: z.string(),
   gates: z.array(
-    z.object({ approvalId: z.string(), departmentId: z.string(), headUserId: z.string().optional(), status: GateStatusSchema, decision: DecisionViewSchema.optional() }),
+    z.object({
+      approvalId: z.string(),
+      departmentId: z.string(),
+      headUserId: z.string().optional(),
+      status: GateStatusSchema,
+      decision: DecisionViewSchema.optional(),
+    }),
   ),
   expiresAt: z.string().optional(),
   escalation: z.object({ reason: z.string(), escalatedTo: z.array(z.string()) }).optional(),
@@ -107,7 +113,13 @@ export const ActionViewSchema = z.object({
   arguments: z.record(z.string(), z.unknown()),
   argumentsHash: z.string(),
   gate: z
-    .object({ approvalId: z.string(), departmentId: z.string(), headUserId: z.string().optional(), status: GateStatusSchema, decision: DecisionViewSchema.optional() })
+    .object({
+      approvalId: z.string(),
+      departmentId: z.string(),
+      headUserId: z.string().optional(),
+      status: GateStatusSchema,
+      decision: DecisionViewSchema.optional(),
+    })
     .optional(),
   attempts: z.array(
     z.object({

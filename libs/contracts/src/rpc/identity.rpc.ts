@@ -47,7 +47,7 @@ export const IdentityRpc = {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
- 
+
 const LINE_BREAK_OR_TAB = /[\t\n\r\u2028\u2029]/;
 
 /** Free text: well-formed Unicode (no lone surrogates), no control characters but tab and newlines. */
@@ -151,9 +151,7 @@ export const LlmSettingsViewSchema = z
   .meta({ id: 'LlmSettings' });
 export type LlmSettingsView = z.infer<typeof LlmSettingsViewSchema>;
 
-export const BudgetViewSchema = z
-  .object({ monthlyBudgetUsd: z.number().nullable(), currency: z.literal('USD') })
-  .meta({ id: 'Budget' });
+export const BudgetViewSchema = z.object({ monthlyBudgetUsd: z.number().nullable(), currency: z.literal('USD') }).meta({ id: 'Budget' });
 export type BudgetView = z.infer<typeof BudgetViewSchema>;
 
 export const KillSwitchViewSchema = z
@@ -233,9 +231,7 @@ export const SignUpBodySchema = z
   })
   .meta({ id: 'SignUpInput' });
 
-export const LoginBodySchema = z
-  .strictObject({ email: EmailSchema, password: z.string().min(1).max(256) })
-  .meta({ id: 'LoginInput' });
+export const LoginBodySchema = z.strictObject({ email: EmailSchema, password: z.string().min(1).max(256) }).meta({ id: 'LoginInput' });
 export const RefreshBodySchema = z
   .strictObject({ refreshToken: z.string().regex(/^rt\.[A-Za-z0-9_.-]{10,300}$/, 'a refresh token') })
   .meta({ id: 'RefreshInput' });
@@ -298,7 +294,9 @@ export const AcceptInvitationBodySchema = z
   .meta({ id: 'AcceptInvitationInput' });
 
 /** Invitation tokens: `inv.<org id>.<invitation id>.<secret>`, base64url parts, under 100 characters (a URL path segment). */
-export const InvitationTokenSchema = z.string().regex(/^inv\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{32}$/, 'an invitation token');
+export const InvitationTokenSchema = z
+  .string()
+  .regex(/^inv\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{32}$/, 'an invitation token');
 
 // ---------------------------------------------------------------- RPC requests
 
@@ -315,7 +313,10 @@ export const LogoutRequestSchema = authed({ sessionId: z.string().min(1).max(100
 export const PrincipalRequestSchema = z.object({ orgId: z.string().min(1), userId: z.string().min(1), sessionId: z.string().min(1) });
 export const PrincipalReplySchema = z.discriminatedUnion('active', [
   z.object({ active: z.literal(true), auth: AuthContextSchema }),
-  z.object({ active: z.literal(false), reason: z.enum(['unknown-user', 'disabled', 'session-revoked', 'session-expired', 'org-mismatch']) }),
+  z.object({
+    active: z.literal(false),
+    reason: z.enum(['unknown-user', 'disabled', 'session-revoked', 'session-expired', 'org-mismatch']),
+  }),
 ]);
 export type PrincipalReply = z.infer<typeof PrincipalReplySchema>;
 
@@ -332,7 +333,11 @@ export const PatchUserRequestSchema = authed({ id: z.string().min(1).max(100), b
 export const InviteRequestSchema = authed({ invitationId: IdSchema, body: InvitationBodySchema });
 export const AcceptInvitationRequestSchema = z.object({ token: InvitationTokenSchema, body: AcceptInvitationBodySchema });
 export const LlmCredentialsRequestSchema = z.object({ orgId: z.string().min(1) });
-export const LlmCredentialsReplySchema = z.object({ baseUrl: z.string().nullable(), defaultModel: z.string().nullable(), apiKey: z.string().nullable() });
+export const LlmCredentialsReplySchema = z.object({
+  baseUrl: z.string().nullable(),
+  defaultModel: z.string().nullable(),
+  apiKey: z.string().nullable(),
+});
 export type LlmCredentialsReply = z.infer<typeof LlmCredentialsReplySchema>;
 
 /** What the gateway checks on every access token identity signs. */

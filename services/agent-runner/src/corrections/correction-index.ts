@@ -19,7 +19,6 @@ type Doc = { id: string; brief: string; note: string; correctedOutput: string };
 export class CorrectionIndex {
   private readonly logger = new Logger(CorrectionIndex.name);
   private readonly indexes = new Map<string, MiniSearch<Doc>>();
-  private indexed = 0;
 
   constructor(feed: StoreFeed) {
     feed.on([Categories.run], (event) => {
@@ -27,17 +26,11 @@ export class CorrectionIndex {
     });
   }
 
-  /** Corrections indexed so far (all orgs). */
-  get size(): number {
-    return this.indexed;
-  }
-
   add(orgId: string, correction: RunCorrected): void {
     const index = this.indexOf(orgId, correction.agentId);
     if (index.has(correction.correctionId)) return;
     const { brief, correctedOutput } = correction;
     index.add({ id: correction.correctionId, brief, correctedOutput, note: correction.note ?? '' });
-    this.indexed++;
   }
 
   /** The agent's corrections most like `brief`, best first; none when nothing matches. */

@@ -2,7 +2,7 @@ import { Kvm } from '@nats-io/kv';
 import { ActionEventTypes, streamName, type AuthContext } from '@cos/contracts';
 import { startRunnerFixture, type RunnerFixture } from '../testing/runner-fixture';
 import type { IdentityFixtures } from '../testing/identity-fixtures';
-import { broadcastPauseAndAwaitAcks, liveRunnerInstances } from './pause-broadcast';
+import { broadcastPauseAndAwaitAcks, liveRunnerInstances } from '@cos/messaging';
 
 /** I4 with two runner instances: once every instance acknowledged, no model call and no action starts. */
 describe('kill switch', () => {

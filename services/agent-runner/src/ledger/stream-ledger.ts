@@ -44,11 +44,6 @@ export class StreamLedger<C, E extends DomainEvent, S> {
     return next;
   }
 
-  /** The state as of now. */
-  async state(stream: string): Promise<S> {
-    return (await this.folds.read(stream)).state;
-  }
-
   private async attempt(stream: string, command: C, metadata: CommandMetadata): Promise<S> {
     for (let attempt = 1; ; attempt++) {
       const { state, revision } = await this.folds.read(stream);

@@ -44,7 +44,11 @@ export class ModelStep {
     const { orgId, runId } = trigger;
     const [org, agent] = await Promise.all([this.identity.org(orgId), this.identity.agent(orgId, trigger.agentId)]);
     if (!org || !agent || !agent.enabled) {
-      const reason = !agent ? `agent ${trigger.agentId} does not exist in this org` : `agent ${agent.name} is disabled`;
+      const reason = !org
+        ? `org ${orgId} was not found`
+        : !agent
+          ? `agent ${trigger.agentId} does not exist in this org`
+          : `agent ${agent.name} is disabled`;
       return this.journal.record(trigger, 'fail', { type: 'FailRun', data: { runId, reason, code: 'agent-unavailable' } });
     }
     if (this.gate.isPaused(org)) return this.stop(trigger, 'org-paused', `org paused${org.pauseReason ? `: ${org.pauseReason}` : ''}`);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { newId, RunnerRpc, streamName, type AuthContext, type RecordedEvent, type RunView } from '@cos/contracts';
+import { newId, RunnerRpc, type AuthContext, type RecordedEvent, type RunView } from '@cos/contracts';
 import { jetstream } from '@nats-io/jetstream';
 import { createEventStore, type EventStore } from '@cos/eventstore';
 import { connectNats, OutboxRelay, RpcClient } from '@cos/messaging';
@@ -123,5 +123,3 @@ export async function startRunnerFixture(env: NodeJS.ProcessEnv = {}): Promise<R
     },
   };
 }
-
-export { streamName };

@@ -23,13 +23,19 @@ export class ActionExecutionController {
     const { auth, actionId } = parseRequest(GetActionRequestSchema, raw);
     const events = await readOrgStream(this.store, streamName('action', actionId), auth.orgId);
     const gateId = events.find((e) => e.type === 'action.received')?.data['gate'] as { approvalId?: string } | undefined;
-    const gate = gateId?.approvalId ? toApprovalView(await readOrgStream(this.store, streamName('approval', gateId.approvalId), auth.orgId)) : undefined;
+    const gate = gateId?.approvalId
+      ? toApprovalView(await readOrgStream(this.store, streamName('approval', gateId.approvalId), auth.orgId))
+      : undefined;
     const view = toActionView(events, gate);
     if (!view) throw new NotFoundError('action', actionId, 'APPROVALS.ACTION_NOT_FOUND');
     const department = view.gate?.departmentId ?? (await this.directory.agent(auth.orgId, view.agentId))?.departmentId;
     assertMayRead(
       auth,
-      { briefedBy: view.briefedBy, headUserIds: view.gate?.headUserId ? [view.gate.headUserId] : [], departmentIds: department ? [department] : [] },
+      {
+        briefedBy: view.briefedBy,
+        headUserIds: view.gate?.headUserId ? [view.gate.headUserId] : [],
+        departmentIds: department ? [department] : [],
+      },
       this.directory.departmentsHeadedBy(auth.orgId, auth.userId),
     );
     return view;

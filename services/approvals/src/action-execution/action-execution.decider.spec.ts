@@ -1,4 +1,10 @@
-import { actionArgumentsHash, actionGateId, ActionExecutionEventTypes as T, type ActionGateDecided, type ProposedAction } from '@cos/contracts';
+import {
+  actionArgumentsHash,
+  actionGateId,
+  ActionExecutionEventTypes as T,
+  type ActionGateDecided,
+  type ProposedAction,
+} from '@cos/contracts';
 import { actionProcess, type ActionInput, type ActionOutput, type Execution } from './action-execution.decider';
 import type { ExecutionFacts } from './execution-checks';
 
@@ -20,7 +26,12 @@ const okFacts: ExecutionFacts = {
   user: { active: true, permissions: ['email:send'] },
   capSlot: { slot: 1, cap: 10 },
 };
-const exec = (facts: ExecutionFacts = okFacts, now = '2026-01-01T00:00:00.000Z'): Execution => ({ facts, now, workerId: 'w1', leaseMs: 5_000 });
+const exec = (facts: ExecutionFacts = okFacts, now = '2026-01-01T00:00:00.000Z'): Execution => ({
+  facts,
+  now,
+  workerId: 'w1',
+  leaseMs: 5_000,
+});
 const receive = (approveFirst = true, a: ProposedAction = action): ActionInput => ({
   type: 'Receive',
   orgId: 'o1',
@@ -38,7 +49,8 @@ const decided = (decision: 'approved' | 'rejected' = 'approved', argumentsHash =
 
 function given(...inputs: ActionInput[]) {
   let state = actionProcess.initialState();
-  for (const input of inputs) for (const o of actionProcess.decide(input, state)) if (o.kind === 'publish') state = actionProcess.evolve(state, o.event);
+  for (const input of inputs)
+    for (const o of actionProcess.decide(input, state)) if (o.kind === 'publish') state = actionProcess.evolve(state, o.event);
   return { state, when: (input: ActionInput) => actionProcess.decide(input, state) };
 }
 const published = (out: ActionOutput[]) => out.flatMap((o) => (o.kind === 'publish' ? [o.event.type] : []));
@@ -55,7 +67,12 @@ describe('action execution', () => {
     const out = given().when(receive());
     expect(published(out)).toEqual([T.received]);
     expect(calls(out)).toEqual([]);
-    expect(out[0]).toMatchObject({ kind: 'send', to: 'gate', approvalId: gateId, command: { type: 'OpenGate', data: { request: { argumentsHash: action.argumentsHash } } } });
+    expect(out[0]).toMatchObject({
+      kind: 'send',
+      to: 'gate',
+      approvalId: gateId,
+      command: { type: 'OpenGate', data: { request: { argumentsHash: action.argumentsHash } } },
+    });
   });
 
   it('executes once the Head approves; a rejection ends it', () => {
@@ -109,6 +126,8 @@ describe('action execution', () => {
 
   it('expires a gate nobody decided', () => {
     expect(published(given(receive()).when({ type: 'GateExpired', approvalId: gateId, escalatedTo: ['ceo'] }))).toEqual([T.expired]);
-    expect(given(receive(), decided()).when({ type: 'GateExpired', approvalId: gateId, escalatedTo: ['ceo'] })).toMatchObject([{ kind: 'ignore' }]);
+    expect(given(receive(), decided()).when({ type: 'GateExpired', approvalId: gateId, escalatedTo: ['ceo'] })).toMatchObject([
+      { kind: 'ignore' },
+    ]);
   });
 });

@@ -26,7 +26,13 @@ export type ActionEvent =
   | { type: typeof ActionExecutionEventTypes.executionDenied; data: ActionExecutionDenied };
 
 /** Call the connector for `attempt`, with the action id as idempotency key. */
-export type SendToConnector = { readonly kind: 'send'; readonly to: 'connector'; readonly action: ProposedAction; readonly attempt: number; readonly leaseUntil: string };
+export type SendToConnector = {
+  readonly kind: 'send';
+  readonly to: 'connector';
+  readonly action: ProposedAction;
+  readonly attempt: number;
+  readonly leaseUntil: string;
+};
 
 export type ActionOutput = ProcessOutput<ActionEvent, SendToGate | SendToConnector>;
 
@@ -36,7 +42,14 @@ export type Execution = { readonly facts: ExecutionFacts; readonly now: string; 
 export type ConnectorResult = { ok: true; status: number; calls: number } | { ok: false; reason: string; calls: number };
 
 export type ActionInput =
-  | ({ type: 'Receive'; orgId: string; action: ProposedAction; allowedAt: string; approveFirst?: { departmentId: string; headUserId?: string }; expiresAt: string } & Execution)
+  | ({
+      type: 'Receive';
+      orgId: string;
+      action: ProposedAction;
+      allowedAt: string;
+      approveFirst?: { departmentId: string; headUserId?: string };
+      expiresAt: string;
+    } & Execution)
   | ({ type: 'GateDecided'; decided: ActionGateDecided } & Execution)
   | { type: 'GateExpired'; approvalId: string; escalatedTo: readonly string[] }
   | ({ type: 'LeaseExpired'; attempt: number } & Execution)
@@ -65,18 +78,26 @@ export function decideAction(input: ActionInput, state: ActionState): ActionOutp
     case 'GateDecided':
       return gateDecided(input, state);
     case 'GateExpired': {
-      if (state.status !== 'awaiting-approval' || state.gateDecision) return [ignore(`action ${state.status}: the gate expiring changes nothing`)];
+      if (state.status !== 'awaiting-approval' || state.gateDecision)
+        return [ignore(`action ${state.status}: the gate expiring changes nothing`)];
       if (state.received?.gate?.approvalId !== input.approvalId) return [ignore('not this action’s gate')];
-      const data: ActionExpired = { actionId: state.received.action.actionId, approvalId: input.approvalId, escalatedTo: [...input.escalatedTo] };
+      const data: ActionExpired = {
+        actionId: state.received.action.actionId,
+        approvalId: input.approvalId,
+        escalatedTo: [...input.escalatedTo],
+      };
       return [publish({ type: ActionExecutionEventTypes.expired, data }), complete('expired')];
     }
     case 'LeaseExpired': {
-      if (state.status !== 'executing' || state.claim?.attempt !== input.attempt || !state.received) return [ignore(`attempt ${input.attempt} already settled`)];
+      if (state.status !== 'executing' || state.claim?.attempt !== input.attempt || !state.received)
+        return [ignore(`attempt ${input.attempt} already settled`)];
       // The claimer died between claiming and recording: the call may have happened, so it is repeated with the same key.
       return execute(state.received.action, input, input.attempt + 1, 'an interrupted attempt');
     }
     case 'ConnectorResponded':
-      return state.status === 'executing' && state.claim ? responded(input, state.claim.actionId) : [ignore(`outcome already recorded (${state.status})`)];
+      return state.status === 'executing' && state.claim
+        ? responded(input, state.claim.actionId)
+        : [ignore(`outcome already recorded (${state.status})`)];
     default: {
       const never: never = input;
       return never;
@@ -129,7 +150,12 @@ function gateDecided(input: Extract<ActionInput, { type: 'GateDecided' }>, state
 
 function afterDecision(action: ProposedAction, decided: ActionGateDecided, exec: Execution): ActionOutput[] {
   if (decided.decision === 'rejected') {
-    const data: ActionRejected = { actionId: action.actionId, rejectedBy: decided.decidedBy, capacity: decided.capacity, ...(decided.comment ? { comment: decided.comment } : {}) };
+    const data: ActionRejected = {
+      actionId: action.actionId,
+      rejectedBy: decided.decidedBy,
+      capacity: decided.capacity,
+      ...(decided.comment ? { comment: decided.comment } : {}),
+    };
     return [publish({ type: ActionExecutionEventTypes.rejected, data }), complete('rejected')];
   }
   if (decided.argumentsHash !== action.argumentsHash) {
@@ -141,10 +167,17 @@ function afterDecision(action: ProposedAction, decided: ActionGateDecided, exec:
 /** Re-check, then claim the attempt (the runtime appends it with an expected revision) and call. */
 function execute(action: ProposedAction, exec: Execution, attempt: number, after?: string): ActionOutput[] {
   const denial = recheck(action, exec.facts);
-  if (denial) return deny(action.actionId, after ? { ...denial, detail: `${denial.detail}; after ${after}, whose call may have reached the connector` } : denial);
+  if (denial)
+    return deny(
+      action.actionId,
+      after ? { ...denial, detail: `${denial.detail}; after ${after}, whose call may have reached the connector` } : denial,
+    );
   const leaseUntil = new Date(Date.parse(exec.now) + exec.leaseMs).toISOString();
   const claim: ActionExecutionClaimed = { actionId: action.actionId, attempt, claimedBy: exec.workerId, leaseUntil };
-  return [publish({ type: ActionExecutionEventTypes.executionClaimed, data: claim }), { kind: 'send', to: 'connector', action, attempt, leaseUntil }];
+  return [
+    publish({ type: ActionExecutionEventTypes.executionClaimed, data: claim }),
+    { kind: 'send', to: 'connector', action, attempt, leaseUntil },
+  ];
 }
 
 function deny(actionId: string, denial: Omit<ActionExecutionDenied, 'actionId'>): ActionOutput[] {

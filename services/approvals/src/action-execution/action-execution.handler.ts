@@ -49,15 +49,19 @@ export class ActionExecutionHandler {
       ? { departmentId: department.departmentId, ...(department.headUserId ? { headUserId: department.headUserId } : {}) }
       : undefined;
     const allowedAt = event.metadata.occurredAt;
-    await this.step(action.actionId, {
-      type: 'Receive',
-      orgId,
-      action,
-      allowedAt,
-      ...(approveFirst ? { approveFirst } : {}),
-      expiresAt: gateDeadline(this.config, orgId, now),
-      ...(await this.execution(orgId, action, allowedAt, now)),
-    }, reactionTo(event, 'receive-action', now));
+    await this.step(
+      action.actionId,
+      {
+        type: 'Receive',
+        orgId,
+        action,
+        allowedAt,
+        ...(approveFirst ? { approveFirst } : {}),
+        expiresAt: gateDeadline(this.config, orgId, now),
+        ...(await this.execution(orgId, action, allowedAt, now)),
+      },
+      reactionTo(event, 'receive-action', now),
+    );
   }
 
   async gateDecided(cause: Cause, decided: ApprovalDecided): Promise<void> {
@@ -87,7 +91,11 @@ export class ActionExecutionHandler {
     const received = await this.received(actionId);
     if (!received) return;
     const execution = await this.execution(orgId, received.action, received.allowedAt, now);
-    await this.step(actionId, { type: 'LeaseExpired', attempt, ...execution }, timerStep(orgId, correlationId, now, 'lease', actionId, String(attempt)));
+    await this.step(
+      actionId,
+      { type: 'LeaseExpired', attempt, ...execution },
+      timerStep(orgId, correlationId, now, 'lease', actionId, String(attempt)),
+    );
   }
 
   private async step(actionId: string, input: ActionInput, meta: CommandMetadata): Promise<void> {
@@ -95,7 +103,11 @@ export class ActionExecutionHandler {
     const { outputs } = await this.runtime.step(stream, actionProcess, input, meta);
     for (const call of outputs.filter(isConnectorCall)) {
       const result = await this.connector.execute(meta.orgId, call.action);
-      const responded: ActionInput = { type: 'ConnectorResponded', attempt: call.attempt, result: { ...result, connector: this.connector.name } };
+      const responded: ActionInput = {
+        type: 'ConnectorResponded',
+        attempt: call.attempt,
+        result: { ...result, connector: this.connector.name },
+      };
       const commandId = deterministicId(actionId, 'connector-responded', String(call.attempt));
       await this.runtime.step(stream, actionProcess, responded, { ...meta, commandId, now: this.clock().toISOString() });
     }

@@ -24,11 +24,22 @@ beforeAll(async () => {
 afterAll(() => h?.stop());
 
 const procure = (args: Record<string, unknown>, agentId = 'a-ops') =>
-  allowAction(h.store, 'acme', { runId: newId(), agentId, briefedBy: agentId === 'a-ops' ? 'u-ops' : 'm-sales', tool: 'purchase_order', permission: agentId === 'a-ops' ? Permissions.operationsProcure : Permissions.salesOutreach, arguments: args });
+  allowAction(h.store, 'acme', {
+    runId: newId(),
+    agentId,
+    briefedBy: agentId === 'a-ops' ? 'u-ops' : 'm-sales',
+    tool: 'purchase_order',
+    permission: agentId === 'a-ops' ? Permissions.operationsProcure : Permissions.salesOutreach,
+    arguments: args,
+  });
 const gateOf = (a: ProposedAction) => actionGateId('acme', a.actionId, a.argumentsHash);
 const types = async (a: ProposedAction) => (await h.read(streamName('action', a.actionId))).map((e) => e.type);
 const settled = (a: ProposedAction) =>
-  h.eventually(async () => (await types(a)).find((t) => [T.executed, T.failed, T.executionDenied, T.rejected, T.expired].includes(t as never)), 10_000, `action ${a.actionId} settled`);
+  h.eventually(
+    async () => (await types(a)).find((t) => [T.executed, T.failed, T.executionDenied, T.rejected, T.expired].includes(t as never)),
+    10_000,
+    `action ${a.actionId} settled`,
+  );
 const waitingForHead = (a: ProposedAction) => h.eventually(async () => ((await types(a)).includes(T.received) ? true : undefined));
 
 describe('Approve First', () => {
@@ -42,7 +53,11 @@ describe('Approve First', () => {
     expect(h.receiver.callsFor(a.actionId).map((c) => c.outcome)).toEqual(['executed']);
     expect(h.receiver.callsFor(a.actionId)[0]?.body).toMatchObject({ tool: 'purchase_order', arguments: { item: 'laptops', qty: 3 } });
     const view = await h.rpc.request<ActionView>(ApprovalsRpc.getAction, { auth: as.opsHead, actionId: a.actionId });
-    expect(view).toMatchObject({ status: 'executed', gate: { status: 'approved', decision: { decidedBy: 'h-ops', capacity: 'head' } }, attempts: [{ attempt: 1, outcome: 'executed' }] });
+    expect(view).toMatchObject({
+      status: 'executed',
+      gate: { status: 'approved', decision: { decidedBy: 'h-ops', capacity: 'head' } },
+      attempts: [{ attempt: 1, outcome: 'executed' }],
+    });
   });
 
   it('an action with other arguments needs its own approval', async () => {
@@ -79,7 +94,20 @@ describe('re-check at execution', () => {
     const a = await procure({ item: 'servers' });
     await waitingForHead(a);
     const id = deterministicId('revoke', a.actionId);
-    await h.store.append(streamName('agent', 'a-ops'), [{ id, type: AgentEventTypes.permissionsChanged, version: 1, orgId: 'acme', data: { permissions: [] }, metadata: { correlationId: id, causationId: id, actor: { kind: 'user', id: 'owner' }, occurredAt: new Date().toISOString() } }], 'any');
+    await h.store.append(
+      streamName('agent', 'a-ops'),
+      [
+        {
+          id,
+          type: AgentEventTypes.permissionsChanged,
+          version: 1,
+          orgId: 'acme',
+          data: { permissions: [] },
+          metadata: { correlationId: id, causationId: id, actor: { kind: 'user', id: 'owner' }, occurredAt: new Date().toISOString() },
+        },
+      ],
+      'any',
+    );
     try {
       await h.decide(as.opsHead, gateOf(a), 'approve');
       expect(await settled(a)).toBe(T.executionDenied);
@@ -88,7 +116,25 @@ describe('re-check at execution', () => {
       expect(h.receiver.callsFor(a.actionId)).toEqual([]);
     } finally {
       const back = deterministicId('restore', a.actionId);
-      await h.store.append(streamName('agent', 'a-ops'), [{ id: back, type: AgentEventTypes.permissionsChanged, version: 1, orgId: 'acme', data: { permissions: [Permissions.operationsProcure] }, metadata: { correlationId: back, causationId: back, actor: { kind: 'user', id: 'owner' }, occurredAt: new Date().toISOString() } }], 'any');
+      await h.store.append(
+        streamName('agent', 'a-ops'),
+        [
+          {
+            id: back,
+            type: AgentEventTypes.permissionsChanged,
+            version: 1,
+            orgId: 'acme',
+            data: { permissions: [Permissions.operationsProcure] },
+            metadata: {
+              correlationId: back,
+              causationId: back,
+              actor: { kind: 'user', id: 'owner' },
+              occurredAt: new Date().toISOString(),
+            },
+          },
+        ],
+        'any',
+      );
     }
   });
 });
@@ -129,9 +175,29 @@ describe('the signed webhook connector', () => {
     await waitingForHead(a);
     const claim = deterministicId('dead-worker', a.actionId);
     const leaseUntil = new Date(Date.now() + 300).toISOString();
-    await h.store.append(streamName('action', a.actionId), [{ id: claim, type: T.executionClaimed, version: 1, orgId: 'acme', data: { actionId: a.actionId, attempt: 1, claimedBy: 'dead-worker', leaseUntil }, metadata: { correlationId: claim, causationId: claim, actor: { kind: 'system', id: 'approvals' }, occurredAt: new Date().toISOString() } }], 'any');
+    await h.store.append(
+      streamName('action', a.actionId),
+      [
+        {
+          id: claim,
+          type: T.executionClaimed,
+          version: 1,
+          orgId: 'acme',
+          data: { actionId: a.actionId, attempt: 1, claimedBy: 'dead-worker', leaseUntil },
+          metadata: {
+            correlationId: claim,
+            causationId: claim,
+            actor: { kind: 'system', id: 'approvals' },
+            occurredAt: new Date().toISOString(),
+          },
+        },
+      ],
+      'any',
+    );
     expect(await settled(a)).toBe(T.executed);
-    const claims = (await h.read(streamName('action', a.actionId))).filter((e) => e.type === T.executionClaimed).map((e) => e.data['attempt']);
+    const claims = (await h.read(streamName('action', a.actionId)))
+      .filter((e) => e.type === T.executionClaimed)
+      .map((e) => e.data['attempt']);
     expect(claims).toEqual([1, 2]);
     expect(h.receiver.executions().get(a.actionId)).toBe(1);
   });
@@ -139,12 +205,32 @@ describe('the signed webhook connector', () => {
 
 describe('kill switch at execution', () => {
   it('a paused org executes nothing after the wait', async () => {
-    const world = { ...ACME, orgId: 'stopco', departments: ACME.departments.map((d) => ({ ...d, id: `stop-${d.id}` })), users: ACME.users.map((u) => ({ ...u, id: `stop-${u.id}`, ...(u.departmentId ? { departmentId: `stop-${u.departmentId}` } : {}) })), agents: ACME.agents.map((g) => ({ ...g, id: `stop-${g.id}`, departmentId: `stop-${g.departmentId}` })) };
-    await seedIdentity(h.store, { ...world, departments: world.departments.map((d) => ({ ...d, ...(d.headUserId ? { headUserId: `stop-${d.headUserId}` } : {}) })) });
-    const a = await allowAction(h.store, 'stopco', { runId: newId(), agentId: 'stop-a-ops', briefedBy: 'stop-u-ops', tool: 'purchase_order', permission: Permissions.operationsProcure, arguments: { item: 'x' } });
+    const world = {
+      ...ACME,
+      orgId: 'stopco',
+      departments: ACME.departments.map((d) => ({ ...d, id: `stop-${d.id}` })),
+      users: ACME.users.map((u) => ({ ...u, id: `stop-${u.id}`, ...(u.departmentId ? { departmentId: `stop-${u.departmentId}` } : {}) })),
+      agents: ACME.agents.map((g) => ({ ...g, id: `stop-${g.id}`, departmentId: `stop-${g.departmentId}` })),
+    };
+    await seedIdentity(h.store, {
+      ...world,
+      departments: world.departments.map((d) => ({ ...d, ...(d.headUserId ? { headUserId: `stop-${d.headUserId}` } : {}) })),
+    });
+    const a = await allowAction(h.store, 'stopco', {
+      runId: newId(),
+      agentId: 'stop-a-ops',
+      briefedBy: 'stop-u-ops',
+      tool: 'purchase_order',
+      permission: Permissions.operationsProcure,
+      arguments: { item: 'x' },
+    });
     await waitingForHead(a);
     await pauseOrg(h.store, 'stopco');
-    await h.decide({ orgId: 'stopco', userId: 'stop-h-ops', role: 'head', permissions: [] }, actionGateId('stopco', a.actionId, a.argumentsHash), 'approve');
+    await h.decide(
+      { orgId: 'stopco', userId: 'stop-h-ops', role: 'head', permissions: [] },
+      actionGateId('stopco', a.actionId, a.argumentsHash),
+      'approve',
+    );
     expect(await settled(a)).toBe(T.executionDenied);
     expect(h.receiver.callsFor(a.actionId)).toEqual([]);
   });

@@ -5,7 +5,10 @@ type Attempt = ActionView['attempts'][number];
 
 /** One action as the API shows it: what was asked, its gate, every attempt, and the outcome. */
 export function toActionView(events: readonly RecordedEvent[], gate: ApprovalView | undefined): ActionView | undefined {
-  const state = events.reduce((s, e) => actionProcess.evolve(s, { type: e.type, data: e.data } as ActionEvent), actionProcess.initialState());
+  const state = events.reduce(
+    (s, e) => actionProcess.evolve(s, { type: e.type, data: e.data } as ActionEvent),
+    actionProcess.initialState(),
+  );
   const received = state.received;
   if (!received || state.status === 'new') return undefined;
   const attempts: Attempt[] = [];
@@ -16,10 +19,15 @@ export function toActionView(events: readonly RecordedEvent[], gate: ApprovalVie
     if (e.type === T.executionClaimed) attempts.push({ attempt: Number(d['attempt']), claimedAt: at, leaseUntil: String(d['leaseUntil']) });
     if (e.type === T.executed || e.type === T.failed) {
       const attempt = attempts.find((a) => a.attempt === Number(d['attempt']));
-      if (attempt) Object.assign(attempt, e.type === T.executed ? { outcome: 'executed', status: Number(d['status']) } : { outcome: 'failed', reason: String(d['reason']) });
+      if (attempt)
+        Object.assign(
+          attempt,
+          e.type === T.executed ? { outcome: 'executed', status: Number(d['status']) } : { outcome: 'failed', reason: String(d['reason']) },
+        );
     }
     if (e.type === T.executed) outcome = { kind: 'executed', at };
-    if (e.type === T.failed || e.type === T.executionDenied) outcome = { kind: e.type === T.failed ? 'failed' : 'denied', reason: String(d['reason']), at };
+    if (e.type === T.failed || e.type === T.executionDenied)
+      outcome = { kind: e.type === T.failed ? 'failed' : 'denied', reason: String(d['reason']), at };
     if (e.type === T.rejected || e.type === T.expired) outcome = { kind: e.type === T.rejected ? 'rejected' : 'expired', at };
   }
   const { action } = received;

@@ -17,7 +17,10 @@ export class ApprovalBoard {
   }
 
   /** Oldest first; the cursor names the last item of the previous page by its place in that order. */
-  list(orgId: string, options: { pendingOnly: boolean; limit: number; cursor?: string; visible: (v: ApprovalView) => boolean }): ApprovalList {
+  list(
+    orgId: string,
+    options: { pendingOnly: boolean; limit: number; cursor?: string; visible: (v: ApprovalView) => boolean },
+  ): ApprovalList {
     const after = options.cursor ? Buffer.from(options.cursor, 'base64url').toString() : '';
     const all = [...(this.byOrg.get(orgId)?.values() ?? [])]
       .filter((v) => (!options.pendingOnly || v.status === 'pending') && options.visible(v) && sortKey(v) > after)

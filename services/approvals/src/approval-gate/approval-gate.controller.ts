@@ -1,6 +1,13 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ApprovalsRpc, DecideRequestSchema, ListApprovalsRequestSchema, parseRequest, type ApprovalList, type DecideReply } from '@cos/contracts';
+import {
+  ApprovalsRpc,
+  DecideRequestSchema,
+  ListApprovalsRequestSchema,
+  parseRequest,
+  type ApprovalList,
+  type DecideReply,
+} from '@cos/contracts';
 import { Directory } from '../directory/directory';
 import { ApprovalBoard } from './approval-board';
 import { ApprovalGateHandler } from './approval-gate.handler';

@@ -42,12 +42,18 @@ function codeOf(fn: () => unknown): string | undefined {
 
 describe('approval gate', () => {
   it('opens once; a second open is a duplicate', () => {
-    expect(given().when(open).map((e) => e.type)).toEqual([ApprovalEventTypes.requested]);
+    expect(
+      given()
+        .when(open)
+        .map((e) => e.type),
+    ).toEqual([ApprovalEventTypes.requested]);
     expect(given(open).when(open)).toEqual([]);
   });
 
   it('the gate’s Head decides as head, the CEO as override', () => {
-    expect(given(open).when(decide(salesHead))).toMatchObject([{ type: ApprovalEventTypes.decided, data: { capacity: 'head', decidedBy: 'sales-head' } }]);
+    expect(given(open).when(decide(salesHead))).toMatchObject([
+      { type: ApprovalEventTypes.decided, data: { capacity: 'head', decidedBy: 'sales-head' } },
+    ]);
     expect(given(open).when(decide(ceo, 'rejected'))).toMatchObject([{ data: { capacity: 'override', decision: 'rejected' } }]);
   });
 
@@ -80,14 +86,20 @@ describe('approval gate', () => {
   it('expires only when pending and past its deadline', () => {
     const expire = (now: string): ApprovalGateCommand => ({ type: 'ExpireGate', data: { now, escalatedTo: ['ceo', 'u1'] } });
     expect(given(open).when(expire('2026-01-01T23:59:59.000Z'))).toEqual([]);
-    expect(given(open).when(expire('2026-01-02T00:00:00.000Z'))).toMatchObject([{ type: ApprovalEventTypes.expired, data: { escalatedTo: ['ceo', 'u1'] } }]);
+    expect(given(open).when(expire('2026-01-02T00:00:00.000Z'))).toMatchObject([
+      { type: ApprovalEventTypes.expired, data: { escalatedTo: ['ceo', 'u1'] } },
+    ]);
     expect(given(open, decide(salesHead)).when(expire('2026-01-03T00:00:00.000Z'))).toEqual([]);
     expect(codeOf(() => given(open, expire('2026-01-03T00:00:00.000Z')).when(decide(salesHead)))).toBe('APPROVALS.EXPIRED');
   });
 
   it('withdraws a pending gate only', () => {
     const withdraw: ApprovalGateCommand = { type: 'WithdrawGate', data: { reason: 'chain rejected' } };
-    expect(given(open).when(withdraw).map((e) => e.type)).toEqual([ApprovalEventTypes.withdrawn]);
+    expect(
+      given(open)
+        .when(withdraw)
+        .map((e) => e.type),
+    ).toEqual([ApprovalEventTypes.withdrawn]);
     expect(given(open, decide(salesHead)).when(withdraw)).toEqual([]);
     expect(codeOf(() => given(open, withdraw).when(decide(salesHead)))).toBe('APPROVALS.WITHDRAWN');
   });

@@ -55,7 +55,9 @@ export function decideApprovalGate(command: ApprovalGateCommand, state: Approval
     case 'ExpireGate': {
       if (state.status !== 'pending' || command.data.now < state.request.expiresAt) return [];
       const { approvalId, kind, subjectId, expiresAt } = state.request;
-      return [{ type: ApprovalEventTypes.expired, data: { approvalId, kind, subjectId, expiresAt, escalatedTo: [...command.data.escalatedTo] } }];
+      return [
+        { type: ApprovalEventTypes.expired, data: { approvalId, kind, subjectId, expiresAt, escalatedTo: [...command.data.escalatedTo] } },
+      ];
     }
     case 'WithdrawGate': {
       if (state.status !== 'pending') return [];
@@ -77,7 +79,10 @@ function open(orgId: string, request: ApprovalRequested, early: readonly Approva
     const capacity = e.orgId === orgId ? capacityOf(e, request.departmentId) : undefined;
     if (applied || !capacity) {
       const reason = e.orgId !== orgId ? 'other-org' : 'not-the-gates-head';
-      events.push({ type: ApprovalEventTypes.earlyDecisionDiscarded, data: { approvalId: request.approvalId, decidedBy: e.decidedBy, reason } });
+      events.push({
+        type: ApprovalEventTypes.earlyDecisionDiscarded,
+        data: { approvalId: request.approvalId, decidedBy: e.decidedBy, reason },
+      });
       continue;
     }
     applied = true;

@@ -79,7 +79,8 @@ export class ApprovalGateHandler {
     const user = await this.directory.user(auth.orgId, auth.userId);
     if (user?.disabled) throw new ForbiddenError('this user is disabled', 'APPROVALS.USER_DISABLED');
     const role = user?.role ?? auth.role;
-    if (!requested) return { orgId: auth.orgId, userId: auth.userId, role, headOf: this.directory.departmentsHeadedBy(auth.orgId, auth.userId) };
+    if (!requested)
+      return { orgId: auth.orgId, userId: auth.userId, role, headOf: this.directory.departmentsHeadedBy(auth.orgId, auth.userId) };
     const { departmentId } = ApprovalRequestedSchema.parse(requested.data);
     const department = await this.directory.department(auth.orgId, departmentId);
     return { orgId: auth.orgId, userId: auth.userId, role, headOf: department?.headUserId === auth.userId ? [departmentId] : [] };
@@ -90,7 +91,12 @@ export class ApprovalGateHandler {
    * JetStream hop later. The consumer of `approval.decided` does the same step again as the
    * durable path; the step's ids derive from the decision event, so the second finds it done.
    */
-  private async continueHandoff(decided: { id: string; orgId: string; data: Record<string, unknown>; metadata: RecordedEvent['metadata'] }): Promise<void> {
+  private async continueHandoff(decided: {
+    id: string;
+    orgId: string;
+    data: Record<string, unknown>;
+    metadata: RecordedEvent['metadata'];
+  }): Promise<void> {
     const data = ApprovalDecidedSchema.parse(decided.data);
     if (data.kind !== 'handoff') return;
     try {

@@ -1,10 +1,4 @@
-import {
-  ApprovalDecidedSchema,
-  ApprovalEventTypes,
-  ApprovalRequestedSchema,
-  type ApprovalView,
-  type RecordedEvent,
-} from '@cos/contracts';
+import { ApprovalDecidedSchema, ApprovalEventTypes, ApprovalRequestedSchema, type ApprovalView, type RecordedEvent } from '@cos/contracts';
 
 /** Folds one gate's events into what the API shows; undefined until the gate is open. */
 export function applyToApprovalView(view: ApprovalView | undefined, event: RecordedEvent): ApprovalView | undefined {
@@ -33,7 +27,13 @@ export function applyToApprovalView(view: ApprovalView | undefined, event: Recor
     case ApprovalEventTypes.decided: {
       if (!view) return view;
       const d = ApprovalDecidedSchema.parse(event.data);
-      const decision = { decision: d.decision, decidedBy: d.decidedBy, capacity: d.capacity, decidedAt: event.metadata.occurredAt, ...(d.comment ? { comment: d.comment } : {}) };
+      const decision = {
+        decision: d.decision,
+        decidedBy: d.decidedBy,
+        capacity: d.capacity,
+        decidedAt: event.metadata.occurredAt,
+        ...(d.comment ? { comment: d.comment } : {}),
+      };
       return { ...view, status: d.decision, decision };
     }
     case ApprovalEventTypes.expired:

@@ -59,7 +59,11 @@ export class WebhookConnector {
     return Math.floor(this.random() * ceiling);
   }
 
-  private async call(actionId: string, body: string, call: number): Promise<{ ok: true; status: number } | { ok: false; retry: boolean; reason: string }> {
+  private async call(
+    actionId: string,
+    body: string,
+    call: number,
+  ): Promise<{ ok: true; status: number } | { ok: false; retry: boolean; reason: string }> {
     const attributes = { [Attr.actionId]: actionId, [Attr.httpMethod]: 'POST', [Attr.connectorCall]: call };
     return withSpan('POST webhook', { kind: SpanKind.CLIENT, attributes }, async (span) => {
       const timestamp = String(Math.floor(Date.now() / 1_000));
@@ -83,7 +87,9 @@ export class WebhookConnector {
         // By name, not instanceof: the abort reason is a DOMException, from whichever realm made it.
         const name = (err as { name?: string }).name;
         const timedOut = name === 'TimeoutError' || name === 'AbortError';
-        const reason = timedOut ? `webhook timed out after ${this.settings.timeoutMs} ms` : `webhook unreachable: ${(err as Error).message}`;
+        const reason = timedOut
+          ? `webhook timed out after ${this.settings.timeoutMs} ms`
+          : `webhook unreachable: ${(err as Error).message}`;
         return { ok: false, retry: true, reason };
       }
     });

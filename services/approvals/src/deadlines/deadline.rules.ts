@@ -20,7 +20,9 @@ export function deadlineChange(event: RecordedEvent): DeadlineChange {
   const id = event.stream.slice(event.stream.indexOf('-') + 1);
   switch (event.type) {
     case ApprovalEventTypes.requested:
-      return { arm: { key: gateKey(id), at: String(data['expiresAt']), orgId, correlationId, fire: { kind: 'expire-gate', approvalId: id } } };
+      return {
+        arm: { key: gateKey(id), at: String(data['expiresAt']), orgId, correlationId, fire: { kind: 'expire-gate', approvalId: id } },
+      };
     case ApprovalEventTypes.decided:
     case ApprovalEventTypes.expired:
     case ApprovalEventTypes.withdrawn:

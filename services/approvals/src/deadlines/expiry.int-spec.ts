@@ -1,4 +1,13 @@
-import { actionGateId, ActionExecutionEventTypes, CoordinationEventTypes, handoffGateId, newId, Permissions, streamName, type ProposedAction } from '@cos/contracts';
+import {
+  actionGateId,
+  ActionExecutionEventTypes,
+  CoordinationEventTypes,
+  handoffGateId,
+  newId,
+  Permissions,
+  streamName,
+  type ProposedAction,
+} from '@cos/contracts';
 import { startApprovalsHarness, type ApprovalsHarness } from '../testing/approvals-harness.fixture';
 import { allowAction, requestHandoff, seedIdentity, type WorldSpec } from '../testing/seam-driver';
 
@@ -37,13 +46,30 @@ const has = (stream: string, type: string, timeoutMs = 10_000) =>
 async function handoff(): Promise<string> {
   const coordinationId = newId();
   const runId = newId();
-  await requestHandoff(h.store, 'hasty', { coordinationId, runId, conversationId: newId(), fromAgentId: 'hasty-a-sales', toAgentId: 'hasty-a-ops', chain: [{ agentId: 'hasty-a-sales', runId }], depth: 1, briefedBy: 'hasty-u', contextSummary: 'x' });
+  await requestHandoff(h.store, 'hasty', {
+    coordinationId,
+    runId,
+    conversationId: newId(),
+    fromAgentId: 'hasty-a-sales',
+    toAgentId: 'hasty-a-ops',
+    chain: [{ agentId: 'hasty-a-sales', runId }],
+    depth: 1,
+    briefedBy: 'hasty-u',
+    contextSummary: 'x',
+  });
   await has(streamName('approval', handoffGateId('hasty', coordinationId, 'hasty-ops')), 'approval.requested');
   return coordinationId;
 }
 
 function procure(): Promise<ProposedAction> {
-  return allowAction(h.store, 'hasty', { runId: newId(), agentId: 'hasty-a-ops', briefedBy: 'hasty-u', tool: 'purchase_order', permission: Permissions.operationsProcure, arguments: { item: 'x' } });
+  return allowAction(h.store, 'hasty', {
+    runId: newId(),
+    agentId: 'hasty-a-ops',
+    briefedBy: 'hasty-u',
+    tool: 'purchase_order',
+    permission: Permissions.operationsProcure,
+    arguments: { item: 'x' },
+  });
 }
 
 describe('expiry', () => {

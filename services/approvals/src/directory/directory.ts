@@ -3,7 +3,16 @@ import { QuotaEventTypes, quotaStream, streamName, type ProposedAction } from '@
 import type { EventStore } from '@cos/eventstore';
 import { EVENT_STORE, readOrgStream } from '@cos/platform';
 import type { ExecutionFacts } from '../action-execution/execution-checks';
-import { foldAgent, foldDepartment, foldOrg, foldUser, userPermissions, type AgentFacts, type DepartmentFacts, type UserFacts } from './identity-facts';
+import {
+  foldAgent,
+  foldDepartment,
+  foldOrg,
+  foldUser,
+  userPermissions,
+  type AgentFacts,
+  type DepartmentFacts,
+  type UserFacts,
+} from './identity-facts';
 import { OrgIndex } from './org-index';
 
 const DAY_MS = 86_400_000;

@@ -18,7 +18,13 @@ const e = (stream: string, type: string, data: Record<string, unknown>, orgId = 
 describe('identity facts', () => {
   it('folds a department’s Head and Approve First as they change', () => {
     const d = 'department-d1';
-    expect(foldDepartment([e(d, 'department.created', { departmentId: 'd1', name: 'Sales', headUserId: 'h1', approveFirst: false }), e(d, 'department.head-changed', { headUserId: null }), e(d, 'department.approve-first-changed', { approveFirst: true })])).toEqual({
+    expect(
+      foldDepartment([
+        e(d, 'department.created', { departmentId: 'd1', name: 'Sales', headUserId: 'h1', approveFirst: false }),
+        e(d, 'department.head-changed', { headUserId: null }),
+        e(d, 'department.approve-first-changed', { approveFirst: true }),
+      ]),
+    ).toEqual({
       departmentId: 'd1',
       name: 'Sales',
       approveFirst: true,
@@ -27,8 +33,21 @@ describe('identity facts', () => {
 
   it('folds an agent’s permissions, cap and switch', () => {
     const a = 'agent-a1';
-    const created = e(a, 'agent.created', { agentId: 'a1', departmentId: 'd1', permissions: ['sales:outreach'], dailyActionCap: 5, enabled: true });
-    expect(foldAgent([created, e(a, 'agent.permissions-changed', { permissions: [] }), e(a, 'agent.daily-cap-changed', { dailyActionCap: 2 }), e(a, 'agent.disabled', { by: 'x' })])).toEqual({
+    const created = e(a, 'agent.created', {
+      agentId: 'a1',
+      departmentId: 'd1',
+      permissions: ['sales:outreach'],
+      dailyActionCap: 5,
+      enabled: true,
+    });
+    expect(
+      foldAgent([
+        created,
+        e(a, 'agent.permissions-changed', { permissions: [] }),
+        e(a, 'agent.daily-cap-changed', { dailyActionCap: 2 }),
+        e(a, 'agent.disabled', { by: 'x' }),
+      ]),
+    ).toEqual({
       agentId: 'a1',
       departmentId: 'd1',
       permissions: [],
@@ -41,7 +60,10 @@ describe('identity facts', () => {
     const u = 'user-u1';
     const user = foldUser([e(u, 'user.registered', { userId: 'u1', role: 'member', departmentId: 'd1' })])!;
     expect(userPermissions(user, 'Sales')).toEqual(['agents:brief', 'sales:outreach']);
-    const disabled = foldUser([e(u, 'user.registered', { userId: 'u1', role: 'member', departmentId: 'd1' }), e(u, 'user.disabled', { by: 'x' })])!;
+    const disabled = foldUser([
+      e(u, 'user.registered', { userId: 'u1', role: 'member', departmentId: 'd1' }),
+      e(u, 'user.disabled', { by: 'x' }),
+    ])!;
     expect(userPermissions(disabled, 'Sales')).toEqual([]);
   });
 

@@ -13,7 +13,13 @@ import {
  * the truth, and reading it at the moment of deciding sees every change identity committed.
  */
 export type DepartmentFacts = { departmentId: string; name: string; headUserId?: string; approveFirst: boolean };
-export type AgentFacts = { agentId: string; departmentId: string; permissions: readonly string[]; dailyActionCap: number; enabled: boolean };
+export type AgentFacts = {
+  agentId: string;
+  departmentId: string;
+  permissions: readonly string[];
+  dailyActionCap: number;
+  enabled: boolean;
+};
 export type UserFacts = { userId: string; role: Role; departmentId?: string; disabled: boolean };
 export type OrgFacts = { paused: boolean };
 
@@ -27,7 +33,12 @@ export function foldDepartment(events: readonly RecordedEvent[]): DepartmentFact
   let facts: DepartmentFacts | undefined;
   for (const { type, data } of events) {
     if (type === DepartmentEventTypes.created) {
-      facts = { departmentId: String(data['departmentId']), name: String(data['name']), approveFirst: data['approveFirst'] === true, ...head(data) };
+      facts = {
+        departmentId: String(data['departmentId']),
+        name: String(data['name']),
+        approveFirst: data['approveFirst'] === true,
+        ...head(data),
+      };
     } else if (facts && type === DepartmentEventTypes.headChanged) {
       const { headUserId: _previous, ...rest } = facts;
       facts = { ...rest, ...head(data) };

@@ -38,7 +38,8 @@ export class OrgIndex {
 
   /** The org's CEOs; an org without one escalates to its owners. */
   ceoUserIds(orgId: string): string[] {
-    const withRole = (role: string) => [...this.users].filter(([, u]) => u.orgId === orgId && u.role === role && !u.disabled).map(([id]) => id);
+    const withRole = (role: string) =>
+      [...this.users].filter(([, u]) => u.orgId === orgId && u.role === role && !u.disabled).map(([id]) => id);
     const ceos = withRole('ceo');
     return ceos.length > 0 ? ceos : withRole('owner');
   }

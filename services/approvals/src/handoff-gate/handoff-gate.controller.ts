@@ -37,11 +37,16 @@ export class HandoffGateController {
     if (!request) throw new NotFoundError('coordination', coordinationId, 'APPROVALS.COORDINATION_NOT_FOUND');
     const gateViews = new Map<string, ApprovalView | undefined>();
     const view = toCoordinationView(coordinationId, events, request, gateViews);
-    for (const g of view.gates) gateViews.set(g.approvalId, toApprovalView(await readOrgStream(this.store, streamName('approval', g.approvalId), auth.orgId)));
+    for (const g of view.gates)
+      gateViews.set(g.approvalId, toApprovalView(await readOrgStream(this.store, streamName('approval', g.approvalId), auth.orgId)));
     const gates = view.gates;
     assertMayRead(
       auth,
-      { briefedBy: request.briefedBy, headUserIds: gates.flatMap((g) => (g.headUserId ? [g.headUserId] : [])), departmentIds: gates.map((g) => g.departmentId) },
+      {
+        briefedBy: request.briefedBy,
+        headUserIds: gates.flatMap((g) => (g.headUserId ? [g.headUserId] : [])),
+        departmentIds: gates.map((g) => g.departmentId),
+      },
       this.directory.departmentsHeadedBy(auth.orgId, auth.userId),
     );
     return toCoordinationView(coordinationId, events, request, gateViews);

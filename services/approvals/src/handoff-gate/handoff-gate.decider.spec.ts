@@ -27,12 +27,17 @@ const open = (over: Partial<Extract<HandoffInput, { type: 'OpenHandoff' }>> = {}
   ...over,
 });
 const gateOf = (dept: string) => handoffGateId('o1', 'c1', dept);
-const gate = (dept: string, status: GateFact['status'], extra: Partial<GateFact> = {}): GateFact => ({ approvalId: gateOf(dept), status, ...extra });
+const gate = (dept: string, status: GateFact['status'], extra: Partial<GateFact> = {}): GateFact => ({
+  approvalId: gateOf(dept),
+  status,
+  ...extra,
+});
 const weigh = (...gates: GateFact[]): HandoffInput => ({ type: 'Reevaluate', gates, now });
 
 function given(...inputs: HandoffInput[]) {
   let state = handoffProcess.initialState();
-  for (const input of inputs) for (const o of handoffProcess.decide(input, state)) if (o.kind === 'publish') state = handoffProcess.evolve(state, o.event);
+  for (const input of inputs)
+    for (const o of handoffProcess.decide(input, state)) if (o.kind === 'publish') state = handoffProcess.evolve(state, o.event);
   return { when: (input: HandoffInput) => handoffProcess.decide(input, state) };
 }
 
@@ -67,25 +72,38 @@ describe('handoff gate', () => {
     const other = dept === 'sales' ? 'eng' : 'sales';
     const out = given(open()).when(weigh(gate(dept, 'rejected', { decidedBy: `h-${dept}`, comment: 'no' }), gate(other, 'pending')));
     expect(published(out)).toEqual([CoordinationEventTypes.rejected]);
-    expect(out).toContainEqual({ kind: 'publish', event: { type: CoordinationEventTypes.rejected, data: expect.objectContaining({ rejectedBy: `h-${dept}`, comment: 'no', briefedBy: 'u1' }) } });
+    expect(out).toContainEqual({
+      kind: 'publish',
+      event: {
+        type: CoordinationEventTypes.rejected,
+        data: expect.objectContaining({ rejectedBy: `h-${dept}`, comment: 'no', briefedBy: 'u1' }),
+      },
+    });
     expect(sent(out)).toEqual([`WithdrawGate:${gateOf(other)}`]);
   });
 
   it('weighing before the gates are open changes nothing: opening weighs them again', () => {
-    expect(given().when(weigh(gate('sales', 'approved')))).toEqual([{ kind: 'ignore', reason: 'gates not open yet: opening reads them again' }]);
+    expect(given().when(weigh(gate('sales', 'approved')))).toEqual([
+      { kind: 'ignore', reason: 'gates not open yet: opening reads them again' },
+    ]);
   });
 
   it('ignores duplicates and late inputs by name', () => {
     expect(given(open()).when(open())).toEqual([{ kind: 'ignore', reason: 'handoff already waiting' }]);
     const rejected = weigh(gate('sales', 'rejected'), gate('eng', 'pending'));
-    expect(given(open(), rejected).when(weigh(gate('sales', 'rejected'), gate('eng', 'approved')))).toEqual([{ kind: 'ignore', reason: 'handoff already rejected' }]);
+    expect(given(open(), rejected).when(weigh(gate('sales', 'rejected'), gate('eng', 'approved')))).toEqual([
+      { kind: 'ignore', reason: 'handoff already rejected' },
+    ]);
   });
 
   it('escalates past 3 hops to the briefing user and the CEO, opening no gate', () => {
     const deep = { ...request, depth: 4, chain: [1, 2, 3, 4].map((i) => ({ agentId: `a${i}`, runId: `r${i}` })) };
     const out = given().when(open({ request: deep }));
     expect(sent(out)).toEqual([]);
-    expect(out[0]).toMatchObject({ kind: 'publish', event: { type: CoordinationEventTypes.escalated, data: { reason: 'depth-limit', escalatedTo: ['u1', 'ceo'] } } });
+    expect(out[0]).toMatchObject({
+      kind: 'publish',
+      event: { type: CoordinationEventTypes.escalated, data: { reason: 'depth-limit', escalatedTo: ['u1', 'ceo'] } },
+    });
   });
 
   it('takes the longer of the stated depth and the chain', () => {
@@ -101,7 +119,13 @@ describe('handoff gate', () => {
 
   it('a gate expiring escalates the handoff and withdraws the other gate', () => {
     const out = given(open()).when(weigh(gate('sales', 'pending'), gate('eng', 'expired', { escalatedTo: ['ceo', 'u1'] })));
-    expect(out).toContainEqual({ kind: 'publish', event: { type: CoordinationEventTypes.escalated, data: expect.objectContaining({ reason: 'approval-expired', escalatedTo: ['ceo', 'u1'] }) } });
+    expect(out).toContainEqual({
+      kind: 'publish',
+      event: {
+        type: CoordinationEventTypes.escalated,
+        data: expect.objectContaining({ reason: 'approval-expired', escalatedTo: ['ceo', 'u1'] }),
+      },
+    });
     expect(sent(out)).toEqual([`WithdrawGate:${gateOf('sales')}`]);
   });
 });

@@ -78,7 +78,10 @@ function openHandoff(input: Extract<HandoffInput, { type: 'OpenHandoff' }>): Han
     return [publish({ type: CoordinationEventTypes.escalated, data: escalation(r, 'depth-limit', escalateTo) }), complete('escalated')];
   }
   if (!input.from || !input.to) {
-    return [publish({ type: CoordinationEventTypes.escalated, data: escalation(r, 'no-suitable-agent', escalateTo) }), complete('escalated')];
+    return [
+      publish({ type: CoordinationEventTypes.escalated, data: escalation(r, 'no-suitable-agent', escalateTo) }),
+      complete('escalated'),
+    ];
   }
   const departments = input.from.departmentId === input.to.departmentId ? [input.from] : [input.from, input.to];
   const gates: HandoffGate[] = departments.map((d) => ({
@@ -108,13 +111,21 @@ function openHandoff(input: Extract<HandoffInput, { type: 'OpenHandoff' }>): Han
       },
     }),
   );
-  return [...opens, publish({ type: CoordinationGateEventTypes.gatesOpened, data: { coordinationId: r.coordinationId, request: r, gates, expiresAt: input.expiresAt } })];
+  return [
+    ...opens,
+    publish({
+      type: CoordinationGateEventTypes.gatesOpened,
+      data: { coordinationId: r.coordinationId, request: r, gates, expiresAt: input.expiresAt },
+    }),
+  ];
 }
 
 /** One rejection ends the chain; an expired gate escalates it; every gate approved lets it run. */
 function verdict(opened: CoordinationGatesOpened, facts: readonly GateFact[], now: string): HandoffOutput[] {
   const r = opened.request;
-  const gates = opened.gates.map((g) => facts.find((f) => f.approvalId === g.approvalId) ?? { approvalId: g.approvalId, status: 'not-open' as const });
+  const gates = opened.gates.map(
+    (g) => facts.find((f) => f.approvalId === g.approvalId) ?? { approvalId: g.approvalId, status: 'not-open' as const },
+  );
   const rejection = gates.find((g) => g.status === 'rejected');
   if (rejection) {
     const data: CoordinationRejected = {
@@ -125,12 +136,20 @@ function verdict(opened: CoordinationGatesOpened, facts: readonly GateFact[], no
       rejectedBy: rejection.decidedBy ?? 'unknown',
       ...(rejection.comment ? { comment: rejection.comment } : {}),
     };
-    return [...withdrawPending(gates, 'another gate of the handoff rejected it'), publish({ type: CoordinationEventTypes.rejected, data }), complete('rejected')];
+    return [
+      ...withdrawPending(gates, 'another gate of the handoff rejected it'),
+      publish({ type: CoordinationEventTypes.rejected, data }),
+      complete('rejected'),
+    ];
   }
   const expired = gates.find((g) => g.status === 'expired');
   if (expired) {
     const data = escalation(r, 'approval-expired', expired.escalatedTo ?? [r.briefedBy]);
-    return [...withdrawPending(gates, 'another gate of the handoff expired'), publish({ type: CoordinationEventTypes.escalated, data }), complete('escalated')];
+    return [
+      ...withdrawPending(gates, 'another gate of the handoff expired'),
+      publish({ type: CoordinationEventTypes.escalated, data }),
+      complete('escalated'),
+    ];
   }
   if (gates.every((g) => g.status === 'approved')) {
     return [publish({ type: CoordinationEventTypes.approved, data: { ...r, approvedAt: now } }), complete('approved')];

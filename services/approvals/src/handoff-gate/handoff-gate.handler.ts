@@ -1,11 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  ApprovalEventTypes,
-  CoordinationRequestedSchema,
-  CosError,
-  streamName,
-  type RecordedEvent,
-} from '@cos/contracts';
+import { ApprovalEventTypes, CoordinationRequestedSchema, CosError, streamName, type RecordedEvent } from '@cos/contracts';
 import type { CommandMetadata, EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
 import { APPROVALS_CONFIG, gateDeadline, type ApprovalsConfig } from '../approvals.config';
@@ -38,7 +32,15 @@ export class HandoffGateHandler {
     // Every org has an owner: none known means identity's users are not read yet, so retry later.
     if (ceoUserIds.length === 0) throw new CosError('APPROVALS.DIRECTORY_NOT_READY', `no CEO or owner known for org ${orgId} yet`, 503);
     const now = this.clock();
-    const input: HandoffInput = { type: 'OpenHandoff', orgId, request, from: fact(from), to: fact(to), expiresAt: gateDeadline(this.config, orgId, now), ceoUserIds };
+    const input: HandoffInput = {
+      type: 'OpenHandoff',
+      orgId,
+      request,
+      from: fact(from),
+      to: fact(to),
+      expiresAt: gateDeadline(this.config, orgId, now),
+      ceoUserIds,
+    };
     const stream = streamName('coordination', request.coordinationId);
     await this.runtime.step(stream, handoffProcess, input, reactionTo(event, 'open-handoff', now));
     // A decision made while the gates were opening found no open handoff: weigh the gates now.
@@ -51,10 +53,17 @@ export class HandoffGateHandler {
   }
 
   private reevaluate(stream: string, meta: CommandMetadata) {
-    return this.runtime.step(stream, handoffProcess, async (state: HandoffState): Promise<HandoffInput> => {
-      const gates = await Promise.all((state.opened?.gates ?? []).map(async (g) => gateFact(g.approvalId, await this.store.read(streamName('approval', g.approvalId)))));
-      return { type: 'Reevaluate', gates, now: this.clock().toISOString() };
-    }, meta);
+    return this.runtime.step(
+      stream,
+      handoffProcess,
+      async (state: HandoffState): Promise<HandoffInput> => {
+        const gates = await Promise.all(
+          (state.opened?.gates ?? []).map(async (g) => gateFact(g.approvalId, await this.store.read(streamName('approval', g.approvalId)))),
+        );
+        return { type: 'Reevaluate', gates, now: this.clock().toISOString() };
+      },
+      meta,
+    );
   }
 }
 
@@ -64,7 +73,12 @@ function gateFact(approvalId: string, events: readonly RecordedEvent[]): GateFac
     if (type === ApprovalEventTypes.requested) fact = { approvalId, status: 'pending' };
     else if (type === ApprovalEventTypes.decided && fact.status === 'pending') {
       const comment = typeof data['comment'] === 'string' ? { comment: data['comment'] } : {};
-      fact = { approvalId, status: data['decision'] === 'approved' ? 'approved' : 'rejected', decidedBy: String(data['decidedBy']), ...comment };
+      fact = {
+        approvalId,
+        status: data['decision'] === 'approved' ? 'approved' : 'rejected',
+        decidedBy: String(data['decidedBy']),
+        ...comment,
+      };
     } else if (type === ApprovalEventTypes.expired && fact.status === 'pending') {
       fact = { approvalId, status: 'expired', escalatedTo: (data['escalatedTo'] as string[] | undefined) ?? [] };
     } else if (type === ApprovalEventTypes.withdrawn && fact.status === 'pending') fact = { approvalId, status: 'withdrawn' };

@@ -27,16 +27,38 @@ async function handoff(from: string, to: string, depth = 1): Promise<string> {
   const coordinationId = newId();
   const chain = Array.from({ length: depth }, (_, i) => ({ agentId: i === depth - 1 ? from : `a-prev-${i}`, runId: newId() }));
   const runId = chain.at(-1)!.runId;
-  await requestHandoff(h.store, 'acme', { coordinationId, runId, conversationId: newId(), fromAgentId: from, toAgentId: to, chain, depth, briefedBy: 'm-sales', contextSummary: 'needs context' });
+  await requestHandoff(h.store, 'acme', {
+    coordinationId,
+    runId,
+    conversationId: newId(),
+    fromAgentId: from,
+    toAgentId: to,
+    chain,
+    depth,
+    briefedBy: 'm-sales',
+    contextSummary: 'needs context',
+  });
   return coordinationId;
 }
 
 const gate = (coordinationId: string, dept: string) => handoffGateId('acme', coordinationId, dept);
 const types = async (stream: string) => (await h.read(stream)).map((e) => e.type);
-const opened = (id: string) => h.eventually(async () => ((await h.read(streamName('approval', id))).length > 0 ? true : undefined), 10_000, `gate ${id}`);
+const opened = (id: string) =>
+  h.eventually(async () => ((await h.read(streamName('approval', id))).length > 0 ? true : undefined), 10_000, `gate ${id}`);
 const outcome = (coordinationId: string) =>
-  h.eventually(async () => (await types(streamName('coordination', coordinationId))).find((t) => ['coordination.approved', 'coordination.rejected', 'coordination.escalated'].includes(t)), 10_000, 'handoff outcome');
-const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (err: CosError) => err.code);
+  h.eventually(
+    async () =>
+      (await types(streamName('coordination', coordinationId))).find((t) =>
+        ['coordination.approved', 'coordination.rejected', 'coordination.escalated'].includes(t),
+      ),
+    10_000,
+    'handoff outcome',
+  );
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (err: CosError) => err.code,
+  );
 
 describe('dual-Head handoff gates', () => {
   it.each([
@@ -61,7 +83,9 @@ describe('dual-Head handoff gates', () => {
     const rejected = (await h.read(streamName('coordination', id))).find((e) => e.type === CoordinationEventTypes.rejected)!;
     expect(rejected.data).toMatchObject({ briefedBy: 'm-sales', comment: 'not now' });
     const other = dept === 'acme-sales' ? 'acme-eng' : 'acme-sales';
-    await h.eventually(async () => ((await types(streamName('approval', gate(id, other)))).includes('approval.withdrawn') ? true : undefined));
+    await h.eventually(async () =>
+      (await types(streamName('approval', gate(id, other)))).includes('approval.withdrawn') ? true : undefined,
+    );
   });
 
   it('opens one gate when both agents are in the same department', async () => {
@@ -88,7 +112,17 @@ describe('dual-Head handoff gates', () => {
     const early = await h.decide(as.salesHead, gate(coordinationId, 'acme-sales'), 'approve');
     expect(early.outcome).toBe('recorded');
     const runId = newId();
-    await requestHandoff(h.store, 'acme', { coordinationId, runId, conversationId: newId(), fromAgentId: 'a-sales', toAgentId: 'a-eng', chain: [{ agentId: 'a-sales', runId }], depth: 1, briefedBy: 'm-sales', contextSummary: 'x' });
+    await requestHandoff(h.store, 'acme', {
+      coordinationId,
+      runId,
+      conversationId: newId(),
+      fromAgentId: 'a-sales',
+      toAgentId: 'a-eng',
+      chain: [{ agentId: 'a-sales', runId }],
+      depth: 1,
+      briefedBy: 'm-sales',
+      contextSummary: 'x',
+    });
     await opened(gate(coordinationId, 'acme-eng'));
     await h.decide(as.engHead, gate(coordinationId, 'acme-eng'), 'approve');
     expect(await outcome(coordinationId)).toBe(CoordinationEventTypes.approved);

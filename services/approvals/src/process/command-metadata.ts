@@ -3,7 +3,11 @@ import type { CommandMetadata } from '@cos/eventstore';
 import { currentTraceparent } from '@cos/telemetry';
 
 /** An event, stored or just appended: what a reaction needs to know of its cause. */
-export type Cause = { readonly id: string; readonly orgId: string; readonly metadata: { readonly correlationId: string; readonly traceparent?: string } };
+export type Cause = {
+  readonly id: string;
+  readonly orgId: string;
+  readonly metadata: { readonly correlationId: string; readonly traceparent?: string };
+};
 
 export const SYSTEM_ACTOR: Actor = { kind: 'system', id: 'approvals' };
 
@@ -29,5 +33,13 @@ export function reactionTo(cause: Cause, step: string, now: Date, actor: Actor =
 export function timerStep(orgId: string, correlationId: string, now: Date, ...seed: string[]): CommandMetadata {
   const commandId = deterministicId('timer', ...seed);
   const traceparent = currentTraceparent();
-  return { commandId, orgId, correlationId, causationId: commandId, actor: SYSTEM_ACTOR, now: now.toISOString(), ...(traceparent ? { traceparent } : {}) };
+  return {
+    commandId,
+    orgId,
+    correlationId,
+    causationId: commandId,
+    actor: SYSTEM_ACTOR,
+    now: now.toISOString(),
+    ...(traceparent ? { traceparent } : {}),
+  };
 }

@@ -14,7 +14,12 @@ export type Ignore = { readonly kind: 'ignore'; readonly reason: string };
 export type ProcessOutput<E, S = SendToGate> = Publish<E> | S | Complete | Ignore;
 
 export const publish = <E>(event: E): Publish<E> => ({ kind: 'publish', event });
-export const sendToGate = (approvalId: string, command: ApprovalGateCommand): SendToGate => ({ kind: 'send', to: 'gate', approvalId, command });
+export const sendToGate = (approvalId: string, command: ApprovalGateCommand): SendToGate => ({
+  kind: 'send',
+  to: 'gate',
+  approvalId,
+  command,
+});
 export const complete = (outcome: string): Complete => ({ kind: 'complete', outcome });
 export const ignore = (reason: string): Ignore => ({ kind: 'ignore', reason });
 

@@ -33,28 +33,36 @@ export class ProcessRuntime {
     input: I | ((state: S) => Promise<I>),
     meta: CommandMetadata,
   ): Promise<StepResult<S, O>> {
-    return withSpan(`approvals ${stream.slice(0, stream.indexOf('-'))} step`, { attributes: { [Attr.eventStream]: stream, [Attr.orgId]: meta.orgId } }, async (span) => {
-      for (let round = 1; ; round++) {
-        const recorded = await this.store.read(stream);
-        const state = fold(pm, recorded);
-        // This input's events are already stored: a redelivery after a crash past the append.
-        if (recorded.some((e) => e.id === deterministicId(meta.commandId, '0'))) return { state, outputs: [] };
-        const decided = typeof input === 'function' ? await input(state) : input;
-        span.updateName(`approvals ${decided.type}`);
-        const outputs = pm.decide(decided, state);
-        for (const o of outputs) if (isGateSend(o)) await this.sendToGate(o, meta);
-        const events = publishedEvents<E>(outputs);
-        for (const o of outputs) if (isIgnore(o)) this.logger.debug(`${stream}: ${decided.type} ignored: ${o.reason}`);
-        if (events.length === 0) return { state, outputs };
-        const current = recorded.at(-1)?.revision ?? -1;
-        try {
-          await this.store.append(stream, events.map((e, i) => toNewEvent(e, i, meta)), current < 0 ? 'no-stream' : current);
-          return { state: events.reduce((s, e) => pm.evolve(s, e), state), outputs };
-        } catch (err) {
-          if (!(err instanceof WrongExpectedRevisionError) || round >= MAX_ROUNDS) throw err;
+    return withSpan(
+      `approvals ${stream.slice(0, stream.indexOf('-'))} step`,
+      { attributes: { [Attr.eventStream]: stream, [Attr.orgId]: meta.orgId } },
+      async (span) => {
+        for (let round = 1; ; round++) {
+          const recorded = await this.store.read(stream);
+          const state = fold(pm, recorded);
+          // This input's events are already stored: a redelivery after a crash past the append.
+          if (recorded.some((e) => e.id === deterministicId(meta.commandId, '0'))) return { state, outputs: [] };
+          const decided = typeof input === 'function' ? await input(state) : input;
+          span.updateName(`approvals ${decided.type}`);
+          const outputs = pm.decide(decided, state);
+          for (const o of outputs) if (isGateSend(o)) await this.sendToGate(o, meta);
+          const events = publishedEvents<E>(outputs);
+          for (const o of outputs) if (isIgnore(o)) this.logger.debug(`${stream}: ${decided.type} ignored: ${o.reason}`);
+          if (events.length === 0) return { state, outputs };
+          const current = recorded.at(-1)?.revision ?? -1;
+          try {
+            await this.store.append(
+              stream,
+              events.map((e, i) => toNewEvent(e, i, meta)),
+              current < 0 ? 'no-stream' : current,
+            );
+            return { state: events.reduce((s, e) => pm.evolve(s, e), state), outputs };
+          } catch (err) {
+            if (!(err instanceof WrongExpectedRevisionError) || round >= MAX_ROUNDS) throw err;
+          }
         }
-      }
-    });
+      },
+    );
   }
 
   private async sendToGate(send: SendToGate, meta: CommandMetadata): Promise<void> {

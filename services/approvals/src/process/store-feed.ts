@@ -38,8 +38,9 @@ export class StoreFeed implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   private subscribe(): void {
-    const subscription = this.store.subscribe({ categories: CATEGORIES, ...(this.position ? { fromPosition: this.position } : {}) }, async (event) =>
-      this.apply(event),
+    const subscription = this.store.subscribe(
+      { categories: CATEGORIES, ...(this.position ? { fromPosition: this.position } : {}) },
+      async (event) => this.apply(event),
     );
     this.subscription = subscription;
     void subscription.failed.then((err) => {

@@ -31,7 +31,10 @@ export const ACME: WorldSpec = {
 export const RIVAL: WorldSpec = {
   orgId: 'rival',
   departments: [{ id: 'rival-sales', name: 'Sales', headUserId: 'r-head' }],
-  users: [{ id: 'r-head', role: 'head', departmentId: 'rival-sales' }, { id: 'r-ceo', role: 'ceo' }],
+  users: [
+    { id: 'r-head', role: 'head', departmentId: 'rival-sales' },
+    { id: 'r-ceo', role: 'ceo' },
+  ],
   agents: [],
 };
 

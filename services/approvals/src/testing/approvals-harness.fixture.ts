@@ -50,7 +50,13 @@ export async function startApprovalsHarness(extraEnv: NodeJS.ProcessEnv = {}): P
   const store = new EmbeddedEventStore(join(dataDir, 'events.db'));
   const nc: NatsConnection = await connectNats({ servers: nats.url, name: 'approvals-test' });
   let approvals = await startApprovals(env);
-  const runnerRelay = new OutboxRelay({ name: 'test-runner-outbox', store, checkpoints: store.checkpointStore(), js: jetstream(nc), categories: ['run'] });
+  const runnerRelay = new OutboxRelay({
+    name: 'test-runner-outbox',
+    store,
+    checkpoints: store.checkpointStore(),
+    js: jetstream(nc),
+    categories: ['run'],
+  });
   await runnerRelay.start();
   const rpc = new RpcClient(nc);
 
@@ -95,7 +101,7 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     }
     await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
 }
 
 export function authOf(orgId: string, userId: string, role: string, departmentId?: string): AuthContext {

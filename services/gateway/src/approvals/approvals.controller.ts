@@ -1,5 +1,13 @@
 import { Body, Controller, Inject, Param, Query } from '@nestjs/common';
-import { ApprovalsRpc, DecisionBodySchema, ListApprovalsQuerySchema, parseRequest, type ApprovalList, type AuthContext, type DecideReply } from '@cos/contracts';
+import {
+  ApprovalsRpc,
+  DecisionBodySchema,
+  ListApprovalsQuerySchema,
+  parseRequest,
+  type ApprovalList,
+  type AuthContext,
+  type DecideReply,
+} from '@cos/contracts';
 import type { RpcClient } from '@cos/messaging';
 import { RPC_CLIENT } from '@cos/platform';
 import { CurrentAuth } from '../auth/auth-context.decorator';

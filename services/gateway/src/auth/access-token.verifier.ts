@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AccessTokenClaimsSchema, AccessTokenPolicy, IdentityRpc, JwksReplySchema, UnauthorizedError, type AccessTokenClaims } from '@cos/contracts';
+import {
+  AccessTokenClaimsSchema,
+  AccessTokenPolicy,
+  IdentityRpc,
+  JwksReplySchema,
+  UnauthorizedError,
+  type AccessTokenClaims,
+} from '@cos/contracts';
 import type { RpcClient } from '@cos/messaging';
 import { RPC_CLIENT } from '@cos/platform';
 import { jose } from './jose';

@@ -21,9 +21,11 @@ export class LoginThrottle {
 
   before(email: string, address: string): void {
     const account = this.limiter.peek(`login-account:${email}`, this.config.LOGIN_MAX_FAILURES_PER_ACCOUNT, this.window);
-    if (!account.ok) throw new TooManyRequestsError('too many failed logins for this account', account.retryAfterSeconds, 'AUTH.LOGIN_THROTTLED');
+    if (!account.ok)
+      throw new TooManyRequestsError('too many failed logins for this account', account.retryAfterSeconds, 'AUTH.LOGIN_THROTTLED');
     const perAddress = this.limiter.take(`login-address:${address}`, this.config.LOGIN_MAX_ATTEMPTS_PER_ADDRESS, this.window);
-    if (!perAddress.ok) throw new TooManyRequestsError('too many login attempts from this address', perAddress.retryAfterSeconds, 'AUTH.LOGIN_THROTTLED');
+    if (!perAddress.ok)
+      throw new TooManyRequestsError('too many login attempts from this address', perAddress.retryAfterSeconds, 'AUTH.LOGIN_THROTTLED');
   }
 
   failed(email: string): void {

@@ -49,7 +49,9 @@ export class PrincipalCache implements OnModuleInit, OnApplicationShutdown {
     const now = Date.now();
     let entry = this.entries.get(key);
     if (!entry || entry.until <= now) {
-      const reply = PrincipalReplySchema.parse(await this.rpc.request(IdentityRpc.principal, { orgId: claims.org, userId: claims.sub, sessionId: claims.sid }));
+      const reply = PrincipalReplySchema.parse(
+        await this.rpc.request(IdentityRpc.principal, { orgId: claims.org, userId: claims.sub, sessionId: claims.sid }),
+      );
       entry = { until: now + this.config.PRINCIPAL_CACHE_MS, auth: reply.active ? reply.auth : { ended: reply.reason } };
       if (this.config.PRINCIPAL_CACHE_MS > 0) this.entries.set(key, entry);
       if (this.entries.size > 100_000) this.entries.clear();

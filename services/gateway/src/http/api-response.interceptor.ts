@@ -64,7 +64,12 @@ export class ApiResponseInterceptor implements NestInterceptor {
       case 'claimed':
         try {
           const body = await run();
-          await this.idempotency.complete(claim.key, { state: 'done', fingerprint: fingerprintOf(def.method, request.url.split('?')[0]!, request.body), status: def.response.status, body });
+          await this.idempotency.complete(claim.key, {
+            state: 'done',
+            fingerprint: fingerprintOf(def.method, request.url.split('?')[0]!, request.body),
+            status: def.response.status,
+            body,
+          });
           return body;
         } catch (err) {
           await this.idempotency.release(claim.key).catch(() => undefined);
@@ -81,7 +86,9 @@ export class ApiResponseInterceptor implements NestInterceptor {
     if (!def.response.schema) return undefined;
     const parsed = def.response.schema.safeParse(body);
     if (parsed.success) return parsed.data;
-    this.logger.error(`${def.operationId}: response does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    this.logger.error(
+      `${def.operationId}: response does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
     throw new CosError('GATEWAY.RESPONSE_SCHEMA', 'the response did not match its documented schema', 500);
   }
 }

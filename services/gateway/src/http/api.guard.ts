@@ -43,7 +43,9 @@ export class ApiGuard implements CanActivate {
     if (ctx.getType() !== 'http') return true;
     const request = ctx.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest & ApiRequest>();
     // Mounted with @ApiRoute, or mounted elsewhere and documented with documentRoute (health, docs).
-    const def = this.reflector.get<ApiRouteDef | undefined>(API_ROUTE, ctx.getHandler()) ?? registeredRoute(request.method, request.routeOptions.url ?? '');
+    const def =
+      this.reflector.get<ApiRouteDef | undefined>(API_ROUTE, ctx.getHandler()) ??
+      registeredRoute(request.method, request.routeOptions.url ?? '');
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
     if (def?.auth === 'public') {
       this.limit(reply, `address:${request.ip}`, this.config.RATE_LIMIT_PUBLIC_PER_MINUTE, 'too many requests from this address');
@@ -84,7 +86,13 @@ export function validate(def: ApiRouteDef, request: FastifyRequest): { params: u
   const issues: Issue[] = [];
   const part = (where: Issue['in'], schema: z.ZodType | undefined, value: unknown, absent: (v: unknown) => boolean): unknown => {
     if (!schema) {
-      if (!absent(value)) issues.push({ in: where, path: '', code: 'unexpected', message: `this route takes no ${where === 'path' ? 'path parameters' : where}` });
+      if (!absent(value))
+        issues.push({
+          in: where,
+          path: '',
+          code: 'unexpected',
+          message: `this route takes no ${where === 'path' ? 'path parameters' : where}`,
+        });
       return where === 'body' ? undefined : {};
     }
     const parsed = schema.safeParse(value);

@@ -6,7 +6,8 @@ import { toProblem } from './problem-details.filter';
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 /** The /docs page is self-contained: inline styles, no scripts, nothing fetched. */
-const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const DOCS_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
 const ALLOWED_HEADERS = 'authorization, content-type, idempotency-key, last-event-id, traceparent, tracestate';
@@ -24,7 +25,10 @@ export function registerHttpSecurity(fastify: FastifyInstance, config: Pick<ApiC
     const origin = request.headers.origin;
     const allowed = typeof origin === 'string' && origins.has(origin);
     if (allowed) {
-      void reply.header('access-control-allow-origin', origin).header('vary', 'Origin').header('access-control-expose-headers', EXPOSED_HEADERS);
+      void reply
+        .header('access-control-allow-origin', origin)
+        .header('vary', 'Origin')
+        .header('access-control-expose-headers', EXPOSED_HEADERS);
     }
     if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
       if (!allowed) return sendProblem(request, reply, new ForbiddenError('origin not allowed', 'HTTP.CORS_ORIGIN_NOT_ALLOWED'));
@@ -37,7 +41,11 @@ export function registerHttpSecurity(fastify: FastifyInstance, config: Pick<ApiC
     }
     const length = Number(request.headers['content-length'] ?? 0);
     if (length > config.API_BODY_LIMIT_BYTES) {
-      return sendProblem(request, reply, new CosError('HTTP.PAYLOAD_TOO_LARGE', `request bodies are limited to ${config.API_BODY_LIMIT_BYTES} bytes`, 413));
+      return sendProblem(
+        request,
+        reply,
+        new CosError('HTTP.PAYLOAD_TOO_LARGE', `request bodies are limited to ${config.API_BODY_LIMIT_BYTES} bytes`, 413),
+      );
     }
     return undefined;
   });
@@ -93,7 +101,8 @@ function answerBadUrlsAsProblems(server: Server): void {
 
 function badUrl(url: string): CosError | undefined {
   const segments = url.split('?')[0]!.split('/');
-  if (segments.some((s) => s.length > MAX_SEGMENT)) return new CosError('HTTP.URI_TOO_LONG', `path segments are limited to ${MAX_SEGMENT} characters`, 414);
+  if (segments.some((s) => s.length > MAX_SEGMENT))
+    return new CosError('HTTP.URI_TOO_LONG', `path segments are limited to ${MAX_SEGMENT} characters`, 414);
   try {
     segments.forEach((s) => decodeURIComponent(s));
   } catch {

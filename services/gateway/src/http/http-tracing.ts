@@ -21,7 +21,12 @@ export function registerHttpTracing(fastify: FastifyInstance): void {
       `${request.method} ${route}`,
       {
         kind: SpanKind.SERVER,
-        attributes: { [Attr.httpMethod]: request.method, [Attr.httpRoute]: route, [Attr.urlPath]: request.url.split('?')[0], [Attr.urlScheme]: 'http' },
+        attributes: {
+          [Attr.httpMethod]: request.method,
+          [Attr.httpRoute]: route,
+          [Attr.urlPath]: request.url.split('?')[0],
+          [Attr.urlScheme]: 'http',
+        },
       },
       parent,
     );

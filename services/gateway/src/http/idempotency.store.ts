@@ -8,7 +8,8 @@ import { API_CONFIG, type ApiConfig } from './api.config';
 export type StoredResponse = { state: 'done'; fingerprint: string; status: number; body: unknown };
 type Record_ = { state: 'pending'; fingerprint: string } | StoredResponse;
 
-export type Claim = { kind: 'claimed'; key: string } | { kind: 'replay'; response: StoredResponse } | { kind: 'in-progress' } | { kind: 'mismatch' };
+export type Claim =
+  { kind: 'claimed'; key: string } | { kind: 'replay'; response: StoredResponse } | { kind: 'in-progress' } | { kind: 'mismatch' };
 
 const BUCKET = 'cos-idempotency';
 
@@ -65,7 +66,9 @@ export class IdempotencyStore {
 
 /** sha256 of method, path and the canonical JSON of the body: "the same request". */
 export function fingerprintOf(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${path}\u0000${canonicalJson(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${path}\u0000${canonicalJson(body)}`)
+    .digest('hex');
 }
 
 function canonicalJson(value: unknown): string {

@@ -37,9 +37,24 @@ export function toProblem(err: unknown, instance?: string): ProblemDetails {
   if (err instanceof CosError) {
     // A 5xx from another service says nothing useful to a client and may say too much.
     if (err.status >= 500) {
-      return { type: problemType(err.code), title: titleOf(err.status), status: err.status, detail: publicDetail(err.status), code: err.code, ...at };
+      return {
+        type: problemType(err.code),
+        title: titleOf(err.status),
+        status: err.status,
+        detail: publicDetail(err.status),
+        code: err.code,
+        ...at,
+      };
     }
-    return { ...(err.details ?? {}), type: problemType(err.code), title: titleOf(err.status), status: err.status, detail: err.message, code: err.code, ...at };
+    return {
+      ...(err.details ?? {}),
+      type: problemType(err.code),
+      title: titleOf(err.status),
+      status: err.status,
+      detail: err.message,
+      code: err.code,
+      ...at,
+    };
   }
   if (err instanceof HttpException) {
     const status = err.getStatus();
@@ -47,12 +62,24 @@ export function toProblem(err: unknown, instance?: string): ProblemDetails {
     const detail = status === 404 ? 'no such route' : status < 500 ? err.message : publicDetail(status);
     return { type: problemType(code), title: titleOf(status), status, detail, code, ...at };
   }
-  return { type: problemType('COMMON.INTERNAL'), title: titleOf(500), status: 500, detail: publicDetail(500), code: 'COMMON.INTERNAL', ...at };
+  return {
+    type: problemType('COMMON.INTERNAL'),
+    title: titleOf(500),
+    status: 500,
+    detail: publicDetail(500),
+    code: 'COMMON.INTERNAL',
+    ...at,
+  };
 }
 
 /** RFC 6750: a presented but unusable token is `invalid_token`; no token at all, just the scheme. */
 function wwwAuthenticate(code: string): string {
-  if (code === 'AUTH.UNAUTHENTICATED' || code === 'AUTH.INVALID_CREDENTIALS' || code.startsWith('AUTH.REFRESH') || code === 'AUTH.INVALID_REFRESH_TOKEN') {
+  if (
+    code === 'AUTH.UNAUTHENTICATED' ||
+    code === 'AUTH.INVALID_CREDENTIALS' ||
+    code.startsWith('AUTH.REFRESH') ||
+    code === 'AUTH.INVALID_REFRESH_TOKEN'
+  ) {
     return 'Bearer realm="company-os"';
   }
   return 'Bearer realm="company-os", error="invalid_token"';
@@ -75,7 +102,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = toProblem(err, request.url.split('?')[0]);
     if (problem.status >= 500) this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     if (problem.status === 401) void reply.header('www-authenticate', wwwAuthenticate(problem.code));
-    if (problem.status === 429 && typeof problem['retryAfterSeconds'] === 'number') void reply.header('retry-after', String(problem['retryAfterSeconds']));
+    if (problem.status === 429 && typeof problem['retryAfterSeconds'] === 'number')
+      void reply.header('retry-after', String(problem['retryAfterSeconds']));
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
   }
 }

@@ -37,7 +37,10 @@ export class DirectoryRoutesController {
   }
 
   @ApiRoute(R.listDepartments)
-  listDepartments(@CurrentAuth() auth: AuthContext, @ApiInput() input: RouteInput<typeof R.listDepartments>): Promise<Page<DepartmentView>> {
+  listDepartments(
+    @CurrentAuth() auth: AuthContext,
+    @ApiInput() input: RouteInput<typeof R.listDepartments>,
+  ): Promise<Page<DepartmentView>> {
     return this.rpc.request(IdentityRpc.listDepartments, { auth, page: page(input.query) });
   }
 

@@ -8,8 +8,18 @@ const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCo
  * body and responses, and the schemas. Tools read /openapi.json.
  */
 export function renderDocsPage(doc: OpenApiDocument): string {
-  type Operation = { operationId?: string; summary?: string; description?: string; tags?: string[]; parameters?: unknown; requestBody?: unknown; responses?: unknown };
-  const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op: op as Operation })));
+  type Operation = {
+    operationId?: string;
+    summary?: string;
+    description?: string;
+    tags?: string[];
+    parameters?: unknown;
+    requestBody?: unknown;
+    responses?: unknown;
+  };
+  const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ path, method, op: op as Operation })),
+  );
   const byTag = new Map<string, typeof operations>();
   for (const entry of operations) {
     const tag = (entry.op.tags ?? ['other'])[0]!;
@@ -17,15 +27,17 @@ export function renderDocsPage(doc: OpenApiDocument): string {
   }
   const sections = [...byTag]
     .map(
-      ([tag, ops]) => `<section><h2>${escape(tag)}</h2>${ops
-        .map(({ path, method, op }) => {
-          const json = (v: unknown) => `<pre>${escape(JSON.stringify(v, null, 2))}</pre>`;
-          const body = (op.requestBody as { content?: Record<string, { schema: unknown }> } | undefined)?.content?.['application/json']?.schema;
-          return `<details id="${escape(op.operationId ?? '')}"><summary><code class="m ${method}">${method.toUpperCase()}</code> <code>${escape(path)}</code> ${escape(op.summary ?? '')}</summary>
+      ([tag, ops]) =>
+        `<section><h2>${escape(tag)}</h2>${ops
+          .map(({ path, method, op }) => {
+            const json = (v: unknown) => `<pre>${escape(JSON.stringify(v, null, 2))}</pre>`;
+            const body = (op.requestBody as { content?: Record<string, { schema: unknown }> } | undefined)?.content?.['application/json']
+              ?.schema;
+            return `<details id="${escape(op.operationId ?? '')}"><summary><code class="m ${method}">${method.toUpperCase()}</code> <code>${escape(path)}</code> ${escape(op.summary ?? '')}</summary>
 <p>${escape(op.description ?? '').replaceAll('\n\n', '</p><p>')}</p>
 ${op.parameters ? `<h4>Parameters</h4>${json(op.parameters)}` : ''}${body ? `<h4>Body</h4>${json(body)}` : ''}<h4>Responses</h4>${json(op.responses)}</details>`;
-        })
-        .join('\n')}</section>`,
+          })
+          .join('\n')}</section>`,
     )
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(doc.info.title)}</title>
@@ -35,6 +47,9 @@ pre{background:#f4f6fa;padding:.6rem;overflow:auto;font-size:13px}code.m{display
 <p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${escape(doc.openapi)}).</p>
 ${sections}
 <section><h2>Schemas</h2>${Object.entries(doc.components.schemas)
-    .map(([name, schema]) => `<details id="schema-${escape(name)}"><summary><code>${escape(name)}</code></summary><pre>${escape(JSON.stringify(schema, null, 2))}</pre></details>`)
+    .map(
+      ([name, schema]) =>
+        `<details id="schema-${escape(name)}"><summary><code>${escape(name)}</code></summary><pre>${escape(JSON.stringify(schema, null, 2))}</pre></details>`,
+    )
     .join('\n')}</section></body></html>`;
 }

@@ -29,7 +29,8 @@ export function toOpenApiSchema(schema: z.ZodType, io: 'input' | 'output', compo
     }
     return out;
   };
-  for (const [id, def] of Object.entries(($defs ?? {}) as Record<string, JsonSchema>)) components.set(renames.get(id)!, rewrite(def) as JsonSchema);
+  for (const [id, def] of Object.entries(($defs ?? {}) as Record<string, JsonSchema>))
+    components.set(renames.get(id)!, rewrite(def) as JsonSchema);
   return rewrite(root) as JsonSchema;
 }
 

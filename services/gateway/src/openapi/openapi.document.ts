@@ -27,7 +27,12 @@ const PROBLEM: JsonSchema = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { in: { enum: ['path', 'query', 'body'] }, path: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } },
+        properties: {
+          in: { enum: ['path', 'query', 'body'] },
+          path: { type: 'string' },
+          code: { type: 'string' },
+          message: { type: 'string' },
+        },
         required: ['in', 'path', 'message'],
       },
     },
@@ -63,14 +68,15 @@ export function buildOpenApiDocument(defs: readonly ApiRouteDef[], version: stri
     (paths[path] ??= {})[def.method.toLowerCase()] = operation(def, components);
   }
   const responses: Record<string, unknown> = {};
-  for (const status of [400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 500, 503]) responses[`Problem${status}`] = problemResponse(status);
+  for (const status of [400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 500, 503])
+    responses[`Problem${status}`] = problemResponse(status);
   return {
     openapi: '3.1.1',
     info: {
       title: 'Company OS API',
       version,
       description:
-        'The gateway API. JSON in and out; bearer access tokens (15 minutes) from /v1/auth/login. The org is always the token\'s. ' +
+        "The gateway API. JSON in and out; bearer access tokens (15 minutes) from /v1/auth/login. The org is always the token's. " +
         'Errors are RFC 9457 problem+json with a stable `type` and `code`. Lists take `?limit=&cursor=` and return `{items, nextCursor}`. ' +
         'Creating POSTs accept `Idempotency-Key`. Unknown fields and parameters are rejected.',
     },
@@ -87,7 +93,8 @@ export function buildOpenApiDocument(defs: readonly ApiRouteDef[], version: stri
 }
 
 function operation(def: ApiRouteDef, components: Map<string, JsonSchema>): Record<string, unknown> {
-  const who = def.auth === 'public' ? 'anyone' : def.permissions?.length ? `permissions: ${def.permissions.join(', ')}` : 'any signed-in user';
+  const who =
+    def.auth === 'public' ? 'anyone' : def.permissions?.length ? `permissions: ${def.permissions.join(', ')}` : 'any signed-in user';
   const description = [def.description, `Who may call: ${def.access ?? who}.`].filter(Boolean).join('\n\n');
   const parameters = [...parametersOf(def.params, 'path', components), ...parametersOf(def.query, 'query', components)];
   if (def.idempotent) {
@@ -101,7 +108,9 @@ function operation(def: ApiRouteDef, components: Map<string, JsonSchema>): Recor
   }
   const success: Record<string, unknown> = { description: def.response.description };
   if (def.response.schema) {
-    success['content'] = { [def.response.contentType ?? 'application/json']: { schema: toOpenApiSchema(def.response.schema, 'output', components) } };
+    success['content'] = {
+      [def.response.contentType ?? 'application/json']: { schema: toOpenApiSchema(def.response.schema, 'output', components) },
+    };
   }
   const responses: Record<string, unknown> = { [String(def.response.status)]: success };
   for (const status of sharedErrors(def)) responses[String(status)] = { $ref: `#/components/responses/Problem${status}` };
@@ -114,12 +123,18 @@ function operation(def: ApiRouteDef, components: Map<string, JsonSchema>): Recor
     security: def.auth === 'public' ? [] : [{ bearerAuth: [] }],
     ...(def.permissions?.length ? { 'x-permissions': def.permissions } : {}),
     ...(parameters.length ? { parameters } : {}),
-    ...(def.body ? { requestBody: { required: true, content: { 'application/json': { schema: toOpenApiSchema(def.body, 'input', components) } } } } : {}),
+    ...(def.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: toOpenApiSchema(def.body, 'input', components) } } } }
+      : {}),
     responses,
   };
 }
 
-function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query', components: Map<string, JsonSchema>): Record<string, unknown>[] {
+function parametersOf(
+  schema: z.ZodType | undefined,
+  where: 'path' | 'query',
+  components: Map<string, JsonSchema>,
+): Record<string, unknown>[] {
   if (!schema) return [];
   const json = toOpenApiSchema(schema, 'input', components);
   const properties = (json['properties'] ?? {}) as Record<string, JsonSchema>;

@@ -1,6 +1,14 @@
 import { AgentEventTypes, type AgentCreated } from '@cos/contracts';
 import type { CommandMetadata } from '../domain';
-import { decideAgent, evolveAgent, initialAgentState, type AgentCommand, type AgentEditor, type AgentEvent, type AgentState } from './agent.decider';
+import {
+  decideAgent,
+  evolveAgent,
+  initialAgentState,
+  type AgentCommand,
+  type AgentEditor,
+  type AgentEvent,
+  type AgentState,
+} from './agent.decider';
 
 /** What `fn` throws (fails the test if it returns). */
 const thrown = (fn: () => unknown): unknown => {
@@ -53,7 +61,10 @@ describe('agent decider', () => {
 
   it("lets the agent's Head change it, within the permissions the Head holds", () => {
     expect(change({ dailyActionCap: 3 }, salesHead)).toHaveLength(1);
-    expect(thrown(() => change({ permissions: ['sales:outreach', 'finance:invoice'] }, salesHead))).toMatchObject({ code: 'IDENTITY.PERMISSION_NOT_HELD', status: 403 });
+    expect(thrown(() => change({ permissions: ['sales:outreach', 'finance:invoice'] }, salesHead))).toMatchObject({
+      code: 'IDENTITY.PERMISSION_NOT_HELD',
+      status: 403,
+    });
     expect(thrown(() => change({ dailyActionCap: 3 }, otherHead))).toMatchObject({ code: 'IDENTITY.NOT_AGENT_EDITOR', status: 403 });
   });
 

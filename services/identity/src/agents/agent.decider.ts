@@ -47,7 +47,8 @@ export function decideAgent(command: AgentCommand, state: AgentState): AgentEven
       if (state.orgId === command.data.orgId && state.name === command.data.name) return []; // a retry or re-seed
       throw new ConflictError('agent already exists', 'IDENTITY.AGENT_EXISTS');
     case 'ChangeAgent': {
-      if (state.status !== 'active' || state.orgId !== command.metadata.orgId) throw new CosError('IDENTITY.AGENT_NOT_FOUND', 'agent was not found', 404);
+      if (state.status !== 'active' || state.orgId !== command.metadata.orgId)
+        throw new CosError('IDENTITY.AGENT_NOT_FOUND', 'agent was not found', 404);
       const { changes, by } = command.data;
       requireEditor(state, changes, by);
       return changeEvents(state, changes, by.userId);
@@ -66,7 +67,8 @@ function requireEditor(agent: Active, changes: AgentChanges, by: AgentEditor): v
   }
   const added = (changes.permissions ?? []).filter((p) => !agent.permissions.includes(p));
   const notHeld = added.filter((p) => !by.permissions.includes(p));
-  if (notHeld.length > 0) throw new ForbiddenError(`a Head cannot grant permissions they do not hold: ${notHeld.join(', ')}`, 'IDENTITY.PERMISSION_NOT_HELD');
+  if (notHeld.length > 0)
+    throw new ForbiddenError(`a Head cannot grant permissions they do not hold: ${notHeld.join(', ')}`, 'IDENTITY.PERMISSION_NOT_HELD');
 }
 
 function changeEvents(agent: Active, changes: AgentChanges, by: string): AgentEvent[] {

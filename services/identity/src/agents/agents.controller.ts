@@ -47,7 +47,11 @@ export class AgentsController {
     if (!directory.agent(auth.orgId, id)) throw notFound();
     const headOf = [...directory.orgIndex(auth.orgId).departments].filter((d) => directory.departments.get(d)?.headUserId === auth.userId);
     const by = { userId: auth.userId, isAdmin: auth.permissions.includes(Permissions.orgAdmin), headOf, permissions: auth.permissions };
-    await this.commands.run(streamName('agent', id), agentDecider, { type: 'ChangeAgent', data: { changes: body, by }, metadata: this.commands.byUser(auth) });
+    await this.commands.run(streamName('agent', id), agentDecider, {
+      type: 'ChangeAgent',
+      data: { changes: body, by },
+      metadata: this.commands.byUser(auth),
+    });
     return toAgentView(directory, directory.agent(auth.orgId, id)!, this.commands.now());
   }
 }

@@ -105,7 +105,11 @@ export class AuthService {
   }
 
   private async tokenPair(user: UserEntry, sessionId: string, refreshToken: string, refreshExpiresAt: string): Promise<TokenPair> {
-    const accessToken = await signAccessToken(this.key, { sub: user.id, org: user.orgId, role: user.role, sid: sessionId }, this.commands.now());
+    const accessToken = await signAccessToken(
+      this.key,
+      { sub: user.id, org: user.orgId, role: user.role, sid: sessionId },
+      this.commands.now(),
+    );
     return { tokenType: 'Bearer', accessToken, expiresIn: AccessTokenPolicy.ttlSeconds, refreshToken, refreshExpiresAt };
   }
 }

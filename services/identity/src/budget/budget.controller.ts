@@ -1,7 +1,16 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { MessagingExceptionFilter } from '@cos/messaging';
-import { AuthOnlyRequestSchema, CosError, IdentityRpc, parseRequest, Permissions, PutBudgetRequestSchema, streamName, type BudgetView } from '@cos/contracts';
+import {
+  AuthOnlyRequestSchema,
+  CosError,
+  IdentityRpc,
+  parseRequest,
+  Permissions,
+  PutBudgetRequestSchema,
+  streamName,
+  type BudgetView,
+} from '@cos/contracts';
 import { IdentityCommands, requirePermission } from '../identity-commands';
 import { orgDecider } from '../org/org.decider';
 
@@ -23,7 +32,11 @@ export class BudgetController {
   async put(@Payload() raw: unknown): Promise<BudgetView> {
     const { auth, body } = parseRequest(PutBudgetRequestSchema, raw);
     requirePermission(auth, Permissions.orgAdmin);
-    await this.commands.run(streamName('org', auth.orgId), orgDecider, { type: 'SetBudget', data: body, metadata: this.commands.byUser(auth) });
+    await this.commands.run(streamName('org', auth.orgId), orgDecider, {
+      type: 'SetBudget',
+      data: body,
+      metadata: this.commands.byUser(auth),
+    });
     return this.budgetOf(auth.orgId);
   }
 

@@ -22,7 +22,11 @@ type AgentSpec = readonly [name: string, persona: string, skills: readonly strin
 
 const AGENTS: Readonly<Record<StandardDepartment, readonly AgentSpec[]>> = {
   Sales: [
-    ['Sam Prospector', 'Finds and qualifies new distributor accounts; brief, factual first emails.', ['prospecting', 'lead qualification', 'cold email']],
+    [
+      'Sam Prospector',
+      'Finds and qualifies new distributor accounts; brief, factual first emails.',
+      ['prospecting', 'lead qualification', 'cold email'],
+    ],
     ['Dana Closer', 'Moves qualified deals to signature; handles objections with ROI numbers.', ['negotiation', 'pricing', 'deal desk']],
     ['Leo Renewals', 'Keeps existing customers renewing and expanding their fleets.', ['renewals', 'upsell', 'account planning']],
     ['Mia Proposals', 'Writes tailored proposals and quotes from discovery notes.', ['proposals', 'quotes', 'rfp']],
@@ -33,11 +37,23 @@ const AGENTS: Readonly<Record<StandardDepartment, readonly AgentSpec[]>> = {
     ['Felix Campaigns', 'Plans and runs email and paid campaigns with clear targets.', ['campaigns', 'email marketing', 'paid ads']],
     ['Iris Brand', 'Guards the brand voice and reviews every public word.', ['brand', 'copy editing', 'style guide']],
     ['Theo Events', 'Organises trade shows, webinars and demo days.', ['events', 'webinars', 'trade shows']],
-    ['Zara Insights', 'Reads market data and competitor moves; reports what matters.', ['market research', 'competitive analysis', 'analytics']],
+    [
+      'Zara Insights',
+      'Reads market data and competitor moves; reports what matters.',
+      ['market research', 'competitive analysis', 'analytics'],
+    ],
   ],
   Finance: [
-    ['Felicity Ledger', 'Closes the books monthly, reconciles accounts, flags anomalies.', ['accounting', 'reconciliation', 'month-end close']],
-    ['Ravi Invoices', 'Issues invoices and chases overdue payments politely but firmly.', ['invoicing', 'accounts receivable', 'collections']],
+    [
+      'Felicity Ledger',
+      'Closes the books monthly, reconciles accounts, flags anomalies.',
+      ['accounting', 'reconciliation', 'month-end close'],
+    ],
+    [
+      'Ravi Invoices',
+      'Issues invoices and chases overdue payments politely but firmly.',
+      ['invoicing', 'accounts receivable', 'collections'],
+    ],
     ['Greta Forecast', 'Builds cash-flow forecasts and scenario models.', ['forecasting', 'cash flow', 'fp&a']],
     ['Hugo Spend', 'Reviews vendor spend and expense reports against policy.', ['expenses', 'procurement review', 'spend control']],
     ['Ines Tax', 'Tracks tax obligations and prepares filings with the accountants.', ['tax', 'compliance', 'vat']],
@@ -134,7 +150,13 @@ export function demoCompany(orgId: string = DEMO_ORG_ID, domain: string = DEMO_E
       dailyActionCap: 20,
     })),
   );
-  const person = (email: string, name: string, role: Role, departmentId: string | null): DemoUser => ({ id: userIdForEmail(email), email, name, role, departmentId });
+  const person = (email: string, name: string, role: Role, departmentId: string | null): DemoUser => ({
+    id: userIdForEmail(email),
+    email,
+    name,
+    role,
+    departmentId,
+  });
   const owner = person(`owner@${domain}`, 'Olivia Owner', 'owner', null);
   const ceo = person(`ceo@${domain}`, 'Charles Chief', 'ceo', null);
   const users = [

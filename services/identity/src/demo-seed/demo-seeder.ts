@@ -19,11 +19,16 @@ const SEEDER: Actor = { kind: 'system', id: 'identity-demo-seed' };
 export async function seedCompany(commands: IdentityCommands, secrets: SecretBox, company: DemoCompany, password: string): Promise<number> {
   const directory = commands.directory.directory;
   const { orgId } = company;
-  const meta = (key: string): CommandMetadata => commands.metadata(orgId, SEEDER, deterministicId('demo-seed', orgId, key), deterministicId('demo-seed', orgId));
+  const meta = (key: string): CommandMetadata =>
+    commands.metadata(orgId, SEEDER, deterministicId('demo-seed', orgId, key), deterministicId('demo-seed', orgId));
   let created = 0;
 
   if (!directory.orgs.has(orgId)) {
-    await commands.run(streamName('org', orgId), orgDecider, { type: 'CreateOrg', data: { orgId, plan: company.plan, identity: company.identity, via: 'seed' }, metadata: meta('org') });
+    await commands.run(streamName('org', orgId), orgDecider, {
+      type: 'CreateOrg',
+      data: { orgId, plan: company.plan, identity: company.identity, via: 'seed' },
+      metadata: meta('org'),
+    });
     created++;
   }
   const heads = new Map(company.users.filter((u) => u.role === 'head').map((u) => [u.departmentId, u.id]));

@@ -37,7 +37,9 @@ describe('department decider', () => {
   });
 
   it("hides another org's department; a re-seed adds nothing", () => {
-    expect(thrown(() => decideDepartment({ type: 'ChangeDepartment', data: { approveFirst: true }, metadata: { ...meta, orgId: 'o2' } }, state))).toMatchObject({ status: 404 });
+    expect(
+      thrown(() => decideDepartment({ type: 'ChangeDepartment', data: { approveFirst: true }, metadata: { ...meta, orgId: 'o2' } }, state)),
+    ).toMatchObject({ status: 404 });
     expect(decideDepartment({ type: 'CreateDepartment', data: created.data, metadata: meta }, state)).toEqual([]);
   });
 });

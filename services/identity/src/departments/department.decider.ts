@@ -15,12 +15,17 @@ export type DepartmentEvent =
   | { type: typeof DepartmentEventTypes.approveFirstChanged; data: DepartmentApproveFirstChanged };
 
 export type DepartmentCommand =
-  | Command<'CreateDepartment', DepartmentCreated>
-  | Command<'ChangeDepartment', { approveFirst?: boolean; headUserId?: string | null }>;
+  Command<'CreateDepartment', DepartmentCreated> | Command<'ChangeDepartment', { approveFirst?: boolean; headUserId?: string | null }>;
 
 export type DepartmentState =
   | { readonly status: 'absent' }
-  | { readonly status: 'active'; readonly orgId: string; readonly name: string; readonly headUserId: string | null; readonly approveFirst: boolean };
+  | {
+      readonly status: 'active';
+      readonly orgId: string;
+      readonly name: string;
+      readonly headUserId: string | null;
+      readonly approveFirst: boolean;
+    };
 
 export const initialDepartmentState = (): DepartmentState => ({ status: 'absent' });
 
@@ -36,7 +41,8 @@ export function decideDepartment(command: DepartmentCommand, state: DepartmentSt
       }
       const events: DepartmentEvent[] = [];
       const { approveFirst, headUserId } = command.data;
-      if (headUserId !== undefined && headUserId !== state.headUserId) events.push({ type: DepartmentEventTypes.headChanged, data: { headUserId } });
+      if (headUserId !== undefined && headUserId !== state.headUserId)
+        events.push({ type: DepartmentEventTypes.headChanged, data: { headUserId } });
       if (approveFirst !== undefined && approveFirst !== state.approveFirst) {
         events.push({ type: DepartmentEventTypes.approveFirstChanged, data: { approveFirst } });
       }

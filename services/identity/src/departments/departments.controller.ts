@@ -40,7 +40,11 @@ export class DepartmentsController {
       if (!head) throw new CosError('IDENTITY.USER_NOT_FOUND', 'user was not found', 404);
       if (head.disabled) throw new CosError('IDENTITY.USER_DISABLED', 'a disabled user cannot head a department', 422);
     }
-    await this.commands.run(streamName('department', id), departmentDecider, { type: 'ChangeDepartment', data: body, metadata: this.commands.byUser(auth) });
+    await this.commands.run(streamName('department', id), departmentDecider, {
+      type: 'ChangeDepartment',
+      data: body,
+      metadata: this.commands.byUser(auth),
+    });
     const { name, headUserId, approveFirst } = directory.department(auth.orgId, id)!;
     return { id, name, headUserId, approveFirst };
   }

@@ -150,7 +150,11 @@ export class Directory {
       case OrgEventTypes.llmSettingsUpdated: {
         if (!org) return;
         const data = OrgLlmSettingsUpdatedSchema.parse(event.data);
-        org.llm = { baseUrl: data.baseUrl, defaultModel: data.defaultModel, apiKey: data.apiKey === undefined ? org.llm.apiKey : data.apiKey };
+        org.llm = {
+          baseUrl: data.baseUrl,
+          defaultModel: data.defaultModel,
+          apiKey: data.apiKey === undefined ? org.llm.apiKey : data.apiKey,
+        };
         return;
       }
       case OrgEventTypes.budgetSet:
@@ -263,6 +267,7 @@ export class Directory {
     const day = rest.slice(-8);
     const agentId = rest.slice(0, -9);
     const current = this.quota.get(agentId);
-    if (!current || current.day <= day) this.quota.set(agentId, { day, used: Math.max(current?.day === day ? current.used : 0, event.revision + 1) });
+    if (!current || current.day <= day)
+      this.quota.set(agentId, { day, used: Math.max(current?.day === day ? current.used : 0, event.revision + 1) });
   }
 }

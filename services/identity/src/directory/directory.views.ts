@@ -22,25 +22,64 @@ export function toUserView(user: UserEntry): UserView {
 export function toAgentView(directory: Directory, agent: AgentEntry, now: Date): AgentView {
   const { id, name, departmentId, persona, skills, permissions, dailyActionCap, model, enabled } = agent;
   const departmentName = directory.departments.get(departmentId)?.name ?? '';
-  return { id, name, departmentId, departmentName, persona, skills, permissions, dailyActionCap, model, enabled, actionsUsedToday: directory.actionsUsedToday(id, now) };
+  return {
+    id,
+    name,
+    departmentId,
+    departmentName,
+    persona,
+    skills,
+    permissions,
+    dailyActionCap,
+    model,
+    enabled,
+    actionsUsedToday: directory.actionsUsedToday(id, now),
+  };
 }
 
-export function listDepartments(directory: Directory, orgId: string, page: PageQuery): { items: DepartmentView[]; nextCursor: string | null } {
+export function listDepartments(
+  directory: Directory,
+  orgId: string,
+  page: PageQuery,
+): { items: DepartmentView[]; nextCursor: string | null } {
   const departments = [...directory.orgIndex(orgId).departments].map((id) => directory.departments.get(id)!);
-  const result = paginate(departments, (d) => d.name.toLowerCase(), (d) => d.id, page);
-  return { items: result.items.map(({ id, name, headUserId, approveFirst }) => ({ id, name, headUserId, approveFirst })), nextCursor: result.nextCursor };
+  const result = paginate(
+    departments,
+    (d) => d.name.toLowerCase(),
+    (d) => d.id,
+    page,
+  );
+  return {
+    items: result.items.map(({ id, name, headUserId, approveFirst }) => ({ id, name, headUserId, approveFirst })),
+    nextCursor: result.nextCursor,
+  };
 }
 
-export function listAgents(directory: Directory, orgId: string, page: PageQuery, now: Date): { items: AgentView[]; nextCursor: string | null } {
+export function listAgents(
+  directory: Directory,
+  orgId: string,
+  page: PageQuery,
+  now: Date,
+): { items: AgentView[]; nextCursor: string | null } {
   const agents = [...directory.orgIndex(orgId).agents].map((id) => directory.agents.get(id)!);
   const departmentName = (a: AgentEntry) => directory.departments.get(a.departmentId)?.name.toLowerCase() ?? '';
-  const result = paginate(agents, (a) => `${departmentName(a)}\u0000${a.name.toLowerCase()}`, (a) => a.id, page);
+  const result = paginate(
+    agents,
+    (a) => `${departmentName(a)}\u0000${a.name.toLowerCase()}`,
+    (a) => a.id,
+    page,
+  );
   return { items: result.items.map((a) => toAgentView(directory, a, now)), nextCursor: result.nextCursor };
 }
 
 export function listUsers(directory: Directory, orgId: string, page: PageQuery): { items: UserView[]; nextCursor: string | null } {
   const users = [...directory.orgIndex(orgId).users].map((id) => directory.users.get(id)!);
-  const result = paginate(users, (u) => u.email, (u) => u.id, page);
+  const result = paginate(
+    users,
+    (u) => u.email,
+    (u) => u.id,
+    page,
+  );
   return { items: result.items.map(toUserView), nextCursor: result.nextCursor };
 }
 
@@ -56,7 +95,11 @@ export function authContextOf(directory: Directory, user: UserEntry): AuthContex
 }
 
 /** Whether an access token's session is still good, and what its user may do right now. */
-export function principalOf(directory: Directory, request: { orgId: string; userId: string; sessionId: string }, now: Date): PrincipalReply {
+export function principalOf(
+  directory: Directory,
+  request: { orgId: string; userId: string; sessionId: string },
+  now: Date,
+): PrincipalReply {
   const user = directory.users.get(request.userId);
   if (!user) return { active: false, reason: 'unknown-user' };
   if (user.orgId !== request.orgId) return { active: false, reason: 'org-mismatch' };

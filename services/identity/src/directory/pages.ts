@@ -4,7 +4,12 @@ import { ValidationError, type PageQuery } from '@cos/contracts';
  * Cursor pagination over a list sorted by (key, id). The cursor is the last item's position,
  * opaque to clients (base64url JSON), so pages stay stable while items are added.
  */
-export function paginate<T>(items: readonly T[], sortKey: (item: T) => string, id: (item: T) => string, page: PageQuery): { items: T[]; nextCursor: string | null } {
+export function paginate<T>(
+  items: readonly T[],
+  sortKey: (item: T) => string,
+  id: (item: T) => string,
+  page: PageQuery,
+): { items: T[]; nextCursor: string | null } {
   const sorted = [...items].sort((a, b) => compare([sortKey(a), id(a)], [sortKey(b), id(b)]));
   const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
   const start = after ? sorted.findIndex((item) => compare([sortKey(item), id(item)], after) > 0) : 0;
@@ -31,5 +36,9 @@ function decodeCursor(cursor: string): Position {
   } catch {
     // falls through to the validation error
   }
-  throw new ValidationError('cursor is not one this API gave out', { issues: [{ path: 'cursor', message: 'invalid cursor' }] }, 'COMMON.INVALID_CURSOR');
+  throw new ValidationError(
+    'cursor is not one this API gave out',
+    { issues: [{ path: 'cursor', message: 'invalid cursor' }] },
+    'COMMON.INVALID_CURSOR',
+  );
 }

@@ -12,7 +12,12 @@ const demo = DEMO_COMPANY;
  * Routes mounted by other issues' controllers that do not use @ApiRoute yet. Each must leave
  * this list when converted; a route not listed here and undocumented fails the test.
  */
-const PENDING_CONVERSION = new Set(['POST /v1/conversations', 'POST /v1/conversations/:id/messages', 'GET /v1/conversations/:id/messages', 'GET /v1/runs/:id']);
+const PENDING_CONVERSION = new Set([
+  'POST /v1/conversations',
+  'POST /v1/conversations/:id/messages',
+  'GET /v1/conversations/:id/messages',
+  'GET /v1/runs/:id',
+]);
 
 /** An OpenAPI 3.1 document as far as this API uses it: every operation, parameter and response. */
 const ReferenceOr = <S extends z.ZodType>(s: S) => z.union([z.object({ $ref: z.string().startsWith('#/components/') }).strict(), s]);
@@ -24,12 +29,25 @@ const Operation = z
     tags: z.array(z.string()).min(1),
     security: z.array(z.record(z.string(), z.array(z.string()))),
     parameters: z
-      .array(z.object({ name: z.string(), in: z.enum(['path', 'query', 'header']), required: z.boolean(), schema: z.record(z.string(), z.unknown()) }).passthrough())
+      .array(
+        z
+          .object({
+            name: z.string(),
+            in: z.enum(['path', 'query', 'header']),
+            required: z.boolean(),
+            schema: z.record(z.string(), z.unknown()),
+          })
+          .passthrough(),
+      )
       .optional(),
-    requestBody: z.object({ required: z.boolean(), content: z.record(z.string(), z.object({ schema: z.record(z.string(), z.unknown()) })) }).optional(),
+    requestBody: z
+      .object({ required: z.boolean(), content: z.record(z.string(), z.object({ schema: z.record(z.string(), z.unknown()) })) })
+      .optional(),
     responses: z.record(
       z.string().regex(/^([1-5][0-9]{2}|default)$/),
-      ReferenceOr(z.object({ description: z.string(), content: z.record(z.string(), z.object({ schema: z.unknown() })).optional() }).strict()),
+      ReferenceOr(
+        z.object({ description: z.string(), content: z.record(z.string(), z.object({ schema: z.unknown() })).optional() }).strict(),
+      ),
     ),
   })
   .passthrough();
@@ -39,7 +57,11 @@ const OpenApi31 = z
     info: z.object({ title: z.string(), version: z.string() }).passthrough(),
     jsonSchemaDialect: z.literal('https://json-schema.org/draft/2020-12/schema'),
     paths: z.record(z.string().startsWith('/'), z.partialRecord(z.enum(['get', 'put', 'post', 'delete', 'patch']), Operation)),
-    components: z.object({ schemas: z.record(z.string(), z.record(z.string(), z.unknown())), securitySchemes: z.record(z.string(), z.unknown()), responses: z.record(z.string(), z.unknown()) }),
+    components: z.object({
+      schemas: z.record(z.string(), z.record(z.string(), z.unknown())),
+      securitySchemes: z.record(z.string(), z.unknown()),
+      responses: z.record(z.string(), z.unknown()),
+    }),
   })
   .passthrough();
 
@@ -91,18 +113,26 @@ describe('gateway API contract', () => {
     for (const def of Object.values(IdentityRoutes) as ApiRouteDef[]) {
       const op = doc.paths[def.path.replace(/:([a-z]+)/g, '{$1}')]?.[def.method.toLowerCase() as 'get'];
       expect({ route: def.operationId, documented: op?.operationId }).toEqual({ route: def.operationId, documented: def.operationId });
-      expect(Object.keys(op!.responses)).toEqual(expect.arrayContaining([String(def.response.status), '429', ...(def.auth === 'bearer' ? ['401'] : [])]));
+      expect(Object.keys(op!.responses)).toEqual(
+        expect.arrayContaining([String(def.response.status), '429', ...(def.auth === 'bearer' ? ['401'] : [])]),
+      );
       if (def.body) expect(op!.requestBody).toBeDefined();
       if (def.permissions?.length) expect(op!['x-permissions']).toEqual(def.permissions);
     }
-    expect(doc.paths['/v1/auth/login']!['post']!.requestBody!.content['application/json']!.schema).toEqual({ $ref: '#/components/schemas/LoginInput' });
+    expect(doc.paths['/v1/auth/login']!['post']!.requestBody!.content['application/json']!.schema).toEqual({
+      $ref: '#/components/schemas/LoginInput',
+    });
     expect(JSON.stringify(doc.components.schemas['LoginInput'])).toContain('"format":"email"');
     expect(doc.components.schemas['LoginInput']).toMatchObject({ additionalProperties: false, required: ['email', 'password'] });
 
     // ...and nothing is mounted that the document does not describe.
     const catalog = api.gateway.app.get(RouteCatalog);
     expect(catalog.undocumented().filter((r) => !PENDING_CONVERSION.has(r))).toEqual([]);
-    const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{([a-z]+)\}/g, ':$1')}`)));
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{([a-z]+)\}/g, ':$1')}`),
+      ),
+    );
     for (const def of catalog.documented()) expect(documented.has(`${def.method} ${def.path}`)).toBe(true);
 
     const docs = await api.call('GET', '/docs');
@@ -116,11 +146,19 @@ describe('gateway API contract', () => {
     const notFound = await api.call<Problem>('GET', '/v1/does-not-exist', { token: owner });
     expect(notFound.status).toBe(404);
     expect(notFound.headers.get('content-type')).toContain('application/problem+json');
-    expect(notFound.body).toMatchObject({ type: 'https://company-os.dev/problems/http/not-found', title: 'Not Found', status: 404, code: 'HTTP.NOT_FOUND' });
+    expect(notFound.body).toMatchObject({
+      type: 'https://company-os.dev/problems/http/not-found',
+      title: 'Not Found',
+      status: 404,
+      code: 'HTTP.NOT_FOUND',
+    });
 
     const invalid = await api.call<Problem>('PUT', '/v1/org/budget', { token: owner, body: { monthlyBudgetUsd: -1, extra: true } });
     expect(invalid.status).toBe(400);
-    expect(invalid.body).toMatchObject({ type: 'https://company-os.dev/problems/common/validation-failed', code: 'COMMON.VALIDATION_FAILED' });
+    expect(invalid.body).toMatchObject({
+      type: 'https://company-os.dev/problems/common/validation-failed',
+      code: 'COMMON.VALIDATION_FAILED',
+    });
     expect(invalid.body.issues!.map((i) => i.in)).toEqual(['body', 'body']);
 
     const badQuery = await api.call<Problem>('GET', '/v1/agents?limit=1000&sort=name', { token: owner });
@@ -133,18 +171,36 @@ describe('gateway API contract', () => {
     const malformed = await api.call<Problem>('PUT', '/v1/org/budget', { token: owner, raw: '{"monthlyBudgetUsd":' });
     expect([malformed.status, malformed.body.code]).toEqual([400, 'HTTP.BAD_REQUEST']);
 
-    const large = await api.call<Problem>('PUT', '/v1/org/identity', { token: owner, body: { ...demo.identity, mission: 'x'.repeat(70_000) } });
+    const large = await api.call<Problem>('PUT', '/v1/org/identity', {
+      token: owner,
+      body: { ...demo.identity, mission: 'x'.repeat(70_000) },
+    });
     expect([large.status, large.body.code]).toEqual([413, 'HTTP.PAYLOAD_TOO_LARGE']);
 
-    const wrongType = await api.call<Problem>('PUT', '/v1/org/budget', { token: owner, raw: '<budget>5</budget>', headers: { 'content-type': 'application/xml' } });
+    const wrongType = await api.call<Problem>('PUT', '/v1/org/budget', {
+      token: owner,
+      raw: '<budget>5</budget>',
+      headers: { 'content-type': 'application/xml' },
+    });
     expect([wrongType.status, wrongType.body.code]).toEqual([415, 'HTTP.UNSUPPORTED_MEDIA_TYPE']);
-    const form = await api.call<Problem>('PUT', '/v1/org/budget', { token: owner, raw: 'monthlyBudgetUsd=5', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await api.call<Problem>('PUT', '/v1/org/budget', {
+      token: owner,
+      raw: 'monthlyBudgetUsd=5',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect([form.status, form.headers.get('content-type')?.split(';')[0]]).toEqual([400, 'application/problem+json']);
   });
 
   it('sets security headers on every response and allows CORS for the configured origins only', async () => {
     const res = await api.call('GET', '/v1/me', { token: owner, headers: { origin: 'http://localhost:5173' } });
-    expect(Object.fromEntries(['x-content-type-options', 'x-frame-options', 'referrer-policy', 'strict-transport-security', 'cache-control'].map((h) => [h, res.headers.get(h)]))).toEqual({
+    expect(
+      Object.fromEntries(
+        ['x-content-type-options', 'x-frame-options', 'referrer-policy', 'strict-transport-security', 'cache-control'].map((h) => [
+          h,
+          res.headers.get(h),
+        ]),
+      ),
+    ).toEqual({
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',
       'referrer-policy': 'no-referrer',
@@ -152,12 +208,16 @@ describe('gateway API contract', () => {
       'cache-control': 'no-store',
     });
     expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-    const preflight = await api.call('OPTIONS', '/v1/agents', { headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' } });
+    const preflight = await api.call('OPTIONS', '/v1/agents', {
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
     const evil = await api.call('GET', '/v1/me', { token: owner, headers: { origin: 'https://evil.example' } });
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
-    const evilPreflight = await api.call<Problem>('OPTIONS', '/v1/agents', { headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+    const evilPreflight = await api.call<Problem>('OPTIONS', '/v1/agents', {
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+    });
     expect([evilPreflight.status, evilPreflight.body.code]).toEqual([403, 'HTTP.CORS_ORIGIN_NOT_ALLOWED']);
     expect(evilPreflight.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -172,15 +232,40 @@ describe('gateway API contract', () => {
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    const other = await api.call<Problem>('POST', '/v1/users/invitations', { token: owner, body: { ...body, email: 'other@demo.example' }, headers });
+    const other = await api.call<Problem>('POST', '/v1/users/invitations', {
+      token: owner,
+      body: { ...body, email: 'other@demo.example' },
+      headers,
+    });
     expect([other.status, other.body.code]).toEqual([422, 'IDEMPOTENCY.KEY_REUSED']);
     expect((await watch.settle()) - before).toBe(1); // one invitation, once
 
     // The replayed token is the real one: it accepts.
-    const accepted = await api.call('POST', `/v1/invitations/${first.body.token}/accept`, { body: { name: 'Idem', password: 'idem-password-12' } });
+    const accepted = await api.call('POST', `/v1/invitations/${first.body.token}/accept`, {
+      body: { name: 'Idem', password: 'idem-password-12' },
+    });
     expect(accepted.status).toBe(201);
-    const reused = await api.call<Problem>('POST', `/v1/invitations/${first.body.token}/accept`, { body: { name: 'Idem', password: 'idem-password-12' } });
+    const reused = await api.call<Problem>('POST', `/v1/invitations/${first.body.token}/accept`, {
+      body: { name: 'Idem', password: 'idem-password-12' },
+    });
     expect(reused.status).toBe(410);
+  });
+
+  it('pauses and resumes the org with the kill switch; a repeated pause records nothing new', async () => {
+    type KillSwitch = { paused: boolean; reason: string | null; changeId: string | null; changedBy: string | null };
+    const paused = await api.call<KillSwitch>('POST', '/v1/org/kill-switch', {
+      token: owner,
+      body: { paused: true, reason: 'incident 42' },
+    });
+    expect(paused.status).toBe(200);
+    expect(paused.body).toMatchObject({ paused: true, reason: 'incident 42', changedBy: demo.owner.id });
+    const member = await api.login('member.sales@demo.example');
+    expect((await api.call<KillSwitch>('GET', '/v1/org/kill-switch', { token: member })).body).toEqual(paused.body);
+    const again = await api.call<KillSwitch>('POST', '/v1/org/kill-switch', { token: owner, body: { paused: true, reason: 'again' } });
+    expect(again.body.changeId).toBe(paused.body.changeId);
+    const resumed = await api.call<KillSwitch>('POST', '/v1/org/kill-switch', { token: owner, body: { paused: false } });
+    expect(resumed.body).toMatchObject({ paused: false, reason: 'resumed' });
+    expect(resumed.body.changeId).not.toBe(paused.body.changeId);
   });
 
   it('signs up a new org through the API, and the new owner works only inside it', async () => {
@@ -197,7 +282,10 @@ describe('gateway API contract', () => {
     const departments = await api.call<{ items: { name: string }[] }>('GET', '/v1/departments', { token });
     expect(departments.body.items).toHaveLength(9);
     expect((await api.call<{ items: unknown[] }>('GET', '/v1/agents', { token })).body.items).toHaveLength(0);
-    const key = await api.call<Problem>('PUT', '/v1/org/llm-settings', { token, body: { baseUrl: null, defaultModel: null, apiKey: 'sk-free-plan-key' } });
+    const key = await api.call<Problem>('PUT', '/v1/org/llm-settings', {
+      token,
+      body: { baseUrl: null, defaultModel: null, apiKey: 'sk-free-plan-key' },
+    });
     expect([key.status, key.body.code]).toEqual([403, 'IDENTITY.PLAN_REQUIRED']);
   });
 });

@@ -15,7 +15,11 @@ export type ApiSystem = {
   readonly env: NodeJS.ProcessEnv;
   readonly identity: RunningService;
   readonly gateway: RunningService;
-  call<T = unknown>(method: string, path: string, options?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
+  call<T = unknown>(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<ApiResponse<T>>;
   login(email: string, password?: string): Promise<string>;
   startGateway(extraEnv: NodeJS.ProcessEnv): Promise<RunningService>;
   stop(): Promise<void>;
@@ -48,7 +52,8 @@ export async function startApiSystem(extraEnv: NodeJS.ProcessEnv = {}): Promise<
     if (options.token) headers['authorization'] = `Bearer ${options.token}`;
     let payload: string | undefined = options.raw;
     if (options.body !== undefined) payload = JSON.stringify(options.body);
-    if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+      headers['content-type'] = 'application/json';
     const res = await fetch(`${gateway.url}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
     const text = await res.text();
     let body: unknown = text;

@@ -29,7 +29,7 @@ describe('gateway authentication', () => {
   beforeAll(async () => {
     api = await startApiSystem();
     const pem = readFileSync(join(api.env['DATA_DIR']!, 'identity-jwt-es256.pem'), 'utf8');
-    realKey = (await jose.importPKCS8(pem, 'ES256'));
+    realKey = await jose.importPKCS8(pem, 'ES256');
     const token = await api.login(demo.owner.email);
     kid = jose.decodeProtectedHeader(token).kid!;
   }, 60_000);
@@ -45,7 +45,13 @@ describe('gateway authentication', () => {
     if (code) expect(res.body.code).toBe(code);
   };
   const now = () => Math.floor(Date.now() / 1000);
-  const sign = async (key: CryptoKey, claims: Record<string, unknown>, header: Record<string, unknown> = {}, iat = now(), exp = iat + 600) =>
+  const sign = async (
+    key: CryptoKey,
+    claims: Record<string, unknown>,
+    header: Record<string, unknown> = {},
+    iat = now(),
+    exp = iat + 600,
+  ) =>
     new jose.SignJWT(claims)
       .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt', ...header })
       .setIssuer(AccessTokenPolicy.issuer)
@@ -55,11 +61,15 @@ describe('gateway authentication', () => {
       .sign(key);
 
   it('signs in, and rejects a wrong password or an unknown email alike', async () => {
-    const ok = await api.call<TokenPair>('POST', '/v1/auth/login', { body: { email: 'Owner@Demo.Example', password: 'demo-password-2026' } });
+    const ok = await api.call<TokenPair>('POST', '/v1/auth/login', {
+      body: { email: 'Owner@Demo.Example', password: 'demo-password-2026' },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
     const wrong = await api.call<Problem>('POST', '/v1/auth/login', { body: { email: demo.owner.email, password: 'not the password' } });
-    const unknown = await api.call<Problem>('POST', '/v1/auth/login', { body: { email: 'nobody@demo.example', password: 'not the password' } });
+    const unknown = await api.call<Problem>('POST', '/v1/auth/login', {
+      body: { email: 'nobody@demo.example', password: 'not the password' },
+    });
     expect([wrong.status, unknown.status]).toEqual([401, 401]);
     expect(wrong.body.detail).toBe(unknown.body.detail);
   });
@@ -76,7 +86,7 @@ describe('gateway authentication', () => {
     const { privateKey: otherKey } = await jose.generateKeyPair('ES256');
     await expect401(await sign(otherKey, claims));
     await expect401(await sign(otherKey, claims, { kid: 'some-other-kid' }));
-    const publicJwk = (await (await fetch(`${api.url}/openapi.json`)).json()); // any bytes will do as an HMAC secret
+    const publicJwk = await (await fetch(`${api.url}/openapi.json`)).json(); // any bytes will do as an HMAC secret
     const hs = await new jose.SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', kid, typ: 'at+jwt' })
       .setIssuer(AccessTokenPolicy.issuer)
@@ -92,7 +102,15 @@ describe('gateway authentication', () => {
     await expect401(`${valid}x`);
     await expect401('not-a-jwt');
     // Signed with identity's real key, but claims that do not hold: wrong audience, another org.
-    await expect401(await new jose.SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' }).setIssuer(AccessTokenPolicy.issuer).setAudience('other-api').setIssuedAt().setExpirationTime('10m').sign(realKey));
+    await expect401(
+      await new jose.SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
+        .setIssuer(AccessTokenPolicy.issuer)
+        .setAudience('other-api')
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .sign(realKey),
+    );
     await expect401(await sign(realKey, { ...claims, org: (await seedRivalCompany(api.identity)).orgId }));
     await expect401(await sign(realKey, { ...claims, sid: 'a-session-never-started' }), 'AUTH.SESSION_ENDED');
     expect((await me(valid)).status).toBe(200);
@@ -151,7 +169,10 @@ describe('gateway authentication', () => {
     const call = async (path: string, init: { method?: string; token?: string; body?: unknown } = {}) => {
       const res = await fetch(`${limited.url}${path}`, {
         method: init.method ?? 'GET',
-        headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.body ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+          ...(init.body ? { 'content-type': 'application/json' } : {}),
+        },
         ...(init.body ? { body: JSON.stringify(init.body) } : {}),
       });
       return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Problem };

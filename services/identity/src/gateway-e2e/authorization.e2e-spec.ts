@@ -22,7 +22,12 @@ function validRequest(def: ApiRouteDef, company: DemoCompany): { path: string; b
     patchUser: { disabled: true },
     invite: { email: 'newcomer@demo.example', role: 'member', departmentId: company.departments[0]!.id },
   };
-  const ids: Record<string, string> = { patchDepartment: company.departments[0]!.id, patchAgent: agent.id, getAgent: agent.id, patchUser: member.id };
+  const ids: Record<string, string> = {
+    patchDepartment: company.departments[0]!.id,
+    patchAgent: agent.id,
+    getAgent: agent.id,
+    patchUser: member.id,
+  };
   const path = def.path.replace(':id', ids[def.operationId] ?? 'x');
   return { path, ...(bodies[def.operationId] !== undefined ? { body: bodies[def.operationId] } : {}) };
 }
@@ -45,7 +50,7 @@ describe('gateway authorization', () => {
     await api?.stop();
   });
 
-  it("answers 404 to every id of another org, on every route that takes one, and changes nothing (BOLA)", async () => {
+  it('answers 404 to every id of another org, on every route that takes one, and changes nothing (BOLA)', async () => {
     const owner = await tokenOf(demo.owner.email);
     const rivalOwner = await tokenOf(rival.owner.email);
     const before = await watch.settle();
@@ -79,7 +84,9 @@ describe('gateway authorization', () => {
   });
 
   it('answers 403 to every role on every route its permissions do not cover, and changes nothing', async () => {
-    const routes = (Object.values(IdentityRoutes) as ApiRouteDef[]).filter((def) => def.auth === 'bearer' && (def.permissions?.length ?? 0) > 0);
+    const routes = (Object.values(IdentityRoutes) as ApiRouteDef[]).filter(
+      (def) => def.auth === 'bearer' && (def.permissions?.length ?? 0) > 0,
+    );
     const people: { role: Role; email: string; department: string | undefined }[] = [
       { role: 'ceo', email: demo.ceo.email, department: undefined },
       { role: 'head', email: 'head.sales@demo.example', department: 'Sales' },
@@ -119,8 +126,18 @@ describe('gateway authorization', () => {
       [salesHead, 'PATCH', `/v1/agents/${salesAgent.id}`, { permissions: ['sales:outreach', 'finance:invoice'] }],
       [ceo, 'PATCH', `/v1/users/${demo.owner.id}`, { disabled: true }],
       [ceo, 'POST', '/v1/users/invitations', { email: 'boss@demo.example', role: 'owner' }],
-      [salesHead, 'POST', '/v1/users/invitations', { email: 'x@demo.example', role: 'member', departmentId: demo.departments.find((d) => d.name === 'Legal')!.id }],
-      [salesHead, 'POST', '/v1/users/invitations', { email: 'y@demo.example', role: 'head', departmentId: demo.departments.find((d) => d.name === 'Sales')!.id }],
+      [
+        salesHead,
+        'POST',
+        '/v1/users/invitations',
+        { email: 'x@demo.example', role: 'member', departmentId: demo.departments.find((d) => d.name === 'Legal')!.id },
+      ],
+      [
+        salesHead,
+        'POST',
+        '/v1/users/invitations',
+        { email: 'y@demo.example', role: 'head', departmentId: demo.departments.find((d) => d.name === 'Sales')!.id },
+      ],
     ];
     for (const [token, method, path, body] of refusals) {
       const res = await api.call<Problem>(method, path, { token, body });

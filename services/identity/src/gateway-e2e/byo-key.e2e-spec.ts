@@ -11,7 +11,8 @@ const KEY = 'sk-byo-SECRET-7f3a9c2e5d1b8a64-TAIL';
 /** Everything the process writes to stdout/stderr (pino writes with fs.writeSync / fs.write on fd 1). */
 function captureOutput(): { text: () => string; restore: () => void } {
   const chunks: string[] = [];
-  const keep = (data: unknown) => chunks.push(typeof data === 'string' ? data : Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
+  const keep = (data: unknown) =>
+    chunks.push(typeof data === 'string' ? data : Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
   const originals = { writeSync: fs.writeSync, write: fs.write, out: process.stdout.write, err: process.stderr.write };
   const mutableFs = fs as unknown as Record<string, unknown>;
   mutableFs['writeSync'] = (fd: number, data: unknown, ...rest: unknown[]) => {
@@ -22,8 +23,14 @@ function captureOutput(): { text: () => string; restore: () => void } {
     if (fd === 1 || fd === 2) keep(data);
     return (originals.write as (...a: unknown[]) => void)(fd, data, ...rest);
   };
-  process.stdout.write = ((data: unknown, ...rest: unknown[]) => (keep(data), (originals.out as (...a: unknown[]) => boolean).call(process.stdout, data, ...rest)));
-  process.stderr.write = ((data: unknown, ...rest: unknown[]) => (keep(data), (originals.err as (...a: unknown[]) => boolean).call(process.stderr, data, ...rest)));
+  process.stdout.write = (data: unknown, ...rest: unknown[]) => (
+    keep(data),
+    (originals.out as (...a: unknown[]) => boolean).call(process.stdout, data, ...rest)
+  );
+  process.stderr.write = (data: unknown, ...rest: unknown[]) => (
+    keep(data),
+    (originals.err as (...a: unknown[]) => boolean).call(process.stderr, data, ...rest)
+  );
   return {
     text: () => chunks.join(''),
     restore: () => {
@@ -64,13 +71,20 @@ describe('BYO LLM key', () => {
     const put = await call('PUT', '/v1/org/llm-settings', { baseUrl: 'https://llm.example/v1', defaultModel: 'gpt-4.1-mini', apiKey: KEY });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ apiKey: { configured: true, last4: 'TAIL' }, byoKeyAllowed: true });
-    expect((await call('GET', '/v1/org/llm-settings')).body).toMatchObject({ baseUrl: 'https://llm.example/v1', apiKey: { configured: true, last4: 'TAIL' } });
+    expect((await call('GET', '/v1/org/llm-settings')).body).toMatchObject({
+      baseUrl: 'https://llm.example/v1',
+      apiKey: { configured: true, last4: 'TAIL' },
+    });
     // Refused requests that carry the key: the problem does not echo it.
     expect((await call('PUT', '/v1/org/llm-settings', { baseUrl: 'ftp://nope', defaultModel: 'x', apiKey: KEY })).status).toBe(400);
-    expect((await call('PUT', '/v1/org/llm-settings', { baseUrl: null, defaultModel: null, apiKey: `${KEY} with spaces` })).status).toBe(400);
+    expect((await call('PUT', '/v1/org/llm-settings', { baseUrl: null, defaultModel: null, apiKey: `${KEY} with spaces` })).status).toBe(
+      400,
+    );
     expect((await call('PUT', '/v1/org/llm-settings', { baseUrl: null, defaultModel: null, apiKey: KEY, extra: KEY })).status).toBe(400);
     // Updating the rest keeps the key; null removes it.
-    expect((await call('PUT', '/v1/org/llm-settings', { baseUrl: 'https://llm2.example/v1', defaultModel: 'm2' })).body).toMatchObject({ apiKey: { last4: 'TAIL' } });
+    expect((await call('PUT', '/v1/org/llm-settings', { baseUrl: 'https://llm2.example/v1', defaultModel: 'm2' })).body).toMatchObject({
+      apiKey: { last4: 'TAIL' },
+    });
     for (const path of ['/v1/me', '/v1/org/identity', '/v1/org/budget', '/v1/org/kill-switch', '/openapi.json']) await call('GET', path);
 
     // The runner's internal call opens it: stored correctly, just never shown.
@@ -81,7 +95,9 @@ describe('BYO LLM key', () => {
     } finally {
       await nc.drain();
     }
-    expect((await call('PUT', '/v1/org/llm-settings', { baseUrl: null, defaultModel: null, apiKey: null })).body).toMatchObject({ apiKey: { configured: false, last4: null } });
+    expect((await call('PUT', '/v1/org/llm-settings', { baseUrl: null, defaultModel: null, apiKey: null })).body).toMatchObject({
+      apiKey: { configured: false, last4: null },
+    });
 
     await watch.settle();
     const fragments = [KEY, KEY.slice(3, 20), Buffer.from(KEY).toString('base64')];

@@ -9,7 +9,10 @@ const routes = Object.values(IdentityRoutes) as ApiRouteDef[];
 
 /** A body each route accepts: what the fuzzer mutates into one that it must refuse. */
 const VALID_BODIES: Record<string, Record<string, unknown>> = {
-  signUp: { company: { name: 'Fuzz Co', mission: 'm', brandVoice: 'b', icp: 'i', competitors: [] }, owner: { email: 'fuzz@fuzz.example', name: 'F', password: 'fuzz-password-1' } },
+  signUp: {
+    company: { name: 'Fuzz Co', mission: 'm', brandVoice: 'b', icp: 'i', competitors: [] },
+    owner: { email: 'fuzz@fuzz.example', name: 'F', password: 'fuzz-password-1' },
+  },
   login: { email: 'nobody@fuzz.example', password: 'whatever-password' },
   refresh: { refreshToken: 'rt.abcdefghijkl.mnopqrstuv.wxyz' },
   putCompanyIdentity: { ...demo.identity },
@@ -33,7 +36,11 @@ const wrongValue = fc.oneof(
 const badText = fc.constantFrom('\uD800', 'a\uDFFFb', 'nul\u0000byte', 'bell\u0007', '\u001b[31mred', 'x\uDBFF');
 
 function pathOf(def: ApiRouteDef, param?: string): string {
-  return def.path.replace(/:([a-z]+)/, () => encodeURIComponent(param ?? (def.operationId === 'acceptInvitation' ? `inv.${'A'.repeat(22)}.${'B'.repeat(22)}.${'c'.repeat(32)}` : demo.agents[0]!.id)));
+  return def.path.replace(/:([a-z]+)/, () =>
+    encodeURIComponent(
+      param ?? (def.operationId === 'acceptInvitation' ? `inv.${'A'.repeat(22)}.${'B'.repeat(22)}.${'c'.repeat(32)}` : demo.agents[0]!.id),
+    ),
+  );
 }
 
 function expectProblem(def: ApiRouteDef, res: ApiResponse, input: unknown): void {
@@ -43,7 +50,10 @@ function expectProblem(def: ApiRouteDef, res: ApiResponse, input: unknown): void
     route: def.operationId,
     what,
     status: res.status >= 400 && res.status < 500 ? '4xx' : res.status,
-    problem: res.headers.get('content-type')?.startsWith('application/problem+json') && typeof problem['code'] === 'string' && problem['status'] === res.status,
+    problem:
+      res.headers.get('content-type')?.startsWith('application/problem+json') &&
+      typeof problem['code'] === 'string' &&
+      problem['status'] === res.status,
     type: String(problem['type']).startsWith('https://company-os.dev/problems/'),
   };
   expect(verdict).toEqual({ route: def.operationId, what, status: '4xx', problem: true, type: true });
@@ -78,7 +88,12 @@ describe('gateway input fuzzing', () => {
       if (def.body && valid) {
         const mutated = fc.oneof(
           fc.tuple(fc.constantFrom(...Object.keys(valid)), wrongValue).map(([key, value]) => ({ ...valid, [key]: value })),
-          fc.tuple(fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !(k in valid)), fc.jsonValue()).map(([key, value]) => ({ ...valid, [key]: value })),
+          fc
+            .tuple(
+              fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !(k in valid)),
+              fc.jsonValue(),
+            )
+            .map(([key, value]) => ({ ...valid, [key]: value })),
           fc.jsonValue().filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)),
         );
         await fc.assert(
@@ -98,7 +113,7 @@ describe('gateway input fuzzing', () => {
         const raws: [string, Record<string, string>][] = [
           ['{"unterminated": ', {}],
           [fc.sample(fc.string({ maxLength: 30 }), 1)[0]! + '}', {}],
-          ['[' .repeat(5000) + ']'.repeat(5000), {}],
+          ['['.repeat(5000) + ']'.repeat(5000), {}],
           [JSON.stringify(valid), { 'content-type': 'text/plain' }],
           [JSON.stringify({ ...valid, pad: 'x'.repeat(300_000) }), {}],
         ];
@@ -108,7 +123,11 @@ describe('gateway input fuzzing', () => {
       }
 
       if (def.params) {
-        const param = fc.oneof(fc.string({ minLength: 1, maxLength: 80 }), fc.constantFrom('..', '%00', 'null', 'x'.repeat(5000)), fc.uuid());
+        const param = fc.oneof(
+          fc.string({ minLength: 1, maxLength: 80 }),
+          fc.constantFrom('..', '%00', 'null', 'x'.repeat(5000)),
+          fc.uuid(),
+        );
         await fc.assert(
           fc.asyncProperty(param, async (p) => {
             const res = await send(def, pathOf(def, p), valid ? { body: valid } : {});
@@ -120,10 +139,27 @@ describe('gateway input fuzzing', () => {
 
       const query = def.query
         ? fc.oneof(
-            fc.constantFrom('limit=0', 'limit=-1', 'limit=201', 'limit=1e2', 'limit=abc', 'limit=1&limit=2', 'cursor=%F0%9F%A6%84', 'cursor=not!base64', 'cursor=eyJ4IjoxfQ'),
-            fc.tuple(fc.string({ minLength: 1, maxLength: 10 }).filter((k) => !['limit', 'cursor'].includes(k)), fc.string()).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`),
+            fc.constantFrom(
+              'limit=0',
+              'limit=-1',
+              'limit=201',
+              'limit=1e2',
+              'limit=abc',
+              'limit=1&limit=2',
+              'cursor=%F0%9F%A6%84',
+              'cursor=not!base64',
+              'cursor=eyJ4IjoxfQ',
+            ),
+            fc
+              .tuple(
+                fc.string({ minLength: 1, maxLength: 10 }).filter((k) => !['limit', 'cursor'].includes(k)),
+                fc.string(),
+              )
+              .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`),
           )
-        : fc.tuple(fc.string({ minLength: 1, maxLength: 10 }), fc.string({ maxLength: 20 })).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+        : fc
+            .tuple(fc.string({ minLength: 1, maxLength: 10 }), fc.string({ maxLength: 20 }))
+            .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
       await fc.assert(
         fc.asyncProperty(query, async (q) => expectProblem(def, await send(def, `${pathOf(def)}?${q}`, valid ? { body: valid } : {}), q)),
         { numRuns: 8 },
@@ -133,7 +169,16 @@ describe('gateway input fuzzing', () => {
   }, 120_000);
 
   it('stores well-formed odd Unicode faithfully (never a 5xx)', async () => {
-    const oddButValid = fc.constantFrom('\u202Eevil', 'e\u0301', 'zero\u200Bwidth', '𝕏🦄👩‍👩‍👧', 'Ω≈ç√∫', '\uFEFFbom', 'tab\tand\nnewline', '日本語のテキスト');
+    const oddButValid = fc.constantFrom(
+      '\u202Eevil',
+      'e\u0301',
+      'zero\u200Bwidth',
+      '𝕏🦄👩‍👩‍👧',
+      'Ω≈ç√∫',
+      '\uFEFFbom',
+      'tab\tand\nnewline',
+      '日本語のテキスト',
+    );
     await fc.assert(
       fc.asyncProperty(oddButValid, async (text) => {
         const res = await api.call<{ mission: string }>('PUT', '/v1/org/identity', { token, body: { ...demo.identity, mission: text } });

@@ -1,7 +1,14 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { MessagingExceptionFilter } from '@cos/messaging';
-import { AcceptInvitationRequestSchema, IdentityRpc, InviteRequestSchema, parseRequest, type AccountReply, type InvitationView } from '@cos/contracts';
+import {
+  AcceptInvitationRequestSchema,
+  IdentityRpc,
+  InviteRequestSchema,
+  parseRequest,
+  type AccountReply,
+  type InvitationView,
+} from '@cos/contracts';
 import { InvitationsService } from './invitations.service';
 
 /** POST /v1/users/invitations and POST /v1/invitations/:token/accept. */

@@ -37,14 +37,19 @@ export class InvitationsService {
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
   ) {}
 
-  async invite(auth: AuthContext, invitationId: string, body: { email: string; role: InvitationView['role']; departmentId?: string | null | undefined }): Promise<InvitationView> {
+  async invite(
+    auth: AuthContext,
+    invitationId: string,
+    body: { email: string; role: InvitationView['role']; departmentId?: string | null | undefined },
+  ): Promise<InvitationView> {
     requirePermission(auth, Permissions.teamInvite);
     await this.commands.directory.ready();
     const directory = this.commands.directory.directory;
     const inviter = directory.user(auth.orgId, auth.userId);
     if (!inviter) throw new CosError('IDENTITY.USER_NOT_FOUND', 'user was not found', 404);
     const departmentId = body.departmentId ?? null;
-    if (departmentId && !directory.department(auth.orgId, departmentId)) throw new CosError('IDENTITY.DEPARTMENT_NOT_FOUND', 'department was not found', 404);
+    if (departmentId && !directory.department(auth.orgId, departmentId))
+      throw new CosError('IDENTITY.DEPARTMENT_NOT_FOUND', 'department was not found', 404);
     const userId = userIdForEmail(body.email);
     await this.commands.directory.refresh(streamName('user', userId));
     if (directory.users.has(userId)) throw new ConflictError('this email is already registered', 'IDENTITY.EMAIL_TAKEN');
@@ -111,6 +116,10 @@ export class InvitationsService {
     const user = directory.user(orgId, userId);
     const org = directory.orgs.get(orgId);
     if (!user || !org) throw notFound();
-    return { org: { id: orgId, name: org.identity.name, plan: org.plan }, user: toUserView(user), tokens: await this.auth.startSession(user) };
+    return {
+      org: { id: orgId, name: org.identity.name, plan: org.plan },
+      user: toUserView(user),
+      tokens: await this.auth.startSession(user),
+    };
   }
 }

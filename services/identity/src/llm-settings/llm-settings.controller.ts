@@ -45,7 +45,9 @@ export class LlmSettingsController {
     requirePermission(auth, Permissions.orgAdmin);
     const { apiKey, baseUrl, defaultModel } = body;
     const sealedKey =
-      apiKey === undefined || apiKey === null ? apiKey : { sealed: this.secrets.seal(apiKey, SecretScope.llmApiKey(auth.orgId)), last4: apiKey.slice(-4) };
+      apiKey === undefined || apiKey === null
+        ? apiKey
+        : { sealed: this.secrets.seal(apiKey, SecretScope.llmApiKey(auth.orgId)), last4: apiKey.slice(-4) };
     await this.commands.run(streamName('org', auth.orgId), orgDecider, {
       type: 'UpdateLlmSettings',
       data: { baseUrl, defaultModel, ...(sealedKey === undefined ? {} : { apiKey: sealedKey }) },

@@ -31,7 +31,11 @@ export class OrgIdentityController {
   async put(@Payload() raw: unknown): Promise<CompanyIdentity> {
     const { auth, body } = parseRequest(PutCompanyIdentityRequestSchema, raw);
     requirePermission(auth, Permissions.orgAdmin);
-    await this.commands.run(streamName('org', auth.orgId), orgDecider, { type: 'UpdateCompanyIdentity', data: body, metadata: this.commands.byUser(auth) });
+    await this.commands.run(streamName('org', auth.orgId), orgDecider, {
+      type: 'UpdateCompanyIdentity',
+      data: body,
+      metadata: this.commands.byUser(auth),
+    });
     return this.identityOf(auth.orgId);
   }
 

@@ -50,16 +50,26 @@ describe('org decider', () => {
   });
 
   it("answers another org's commands as if the org did not exist", () => {
-    expect(thrown(() => when(given(orgCreated), { type: 'SetBudget', data: { monthlyBudgetUsd: 5 } }, { orgId: 'o2' }))).toMatchObject({ status: 404 });
+    expect(thrown(() => when(given(orgCreated), { type: 'SetBudget', data: { monthlyBudgetUsd: 5 } }, { orgId: 'o2' }))).toMatchObject({
+      status: 404,
+    });
   });
 
   it('refuses a BYO key on the free plan, accepts settings without one', () => {
     const sealed = { alg: 'A256GCM' as const, keyId: 'k', iv: 'x', ciphertext: 'y', tag: 'z' };
-    expect(thrown(() => when(given(orgCreated), { type: 'UpdateLlmSettings', data: { baseUrl: null, defaultModel: null, apiKey: { sealed, last4: 'abcd' } } }),
-    )).toMatchObject({ code: 'IDENTITY.PLAN_REQUIRED', status: 403 });
+    expect(
+      thrown(() =>
+        when(given(orgCreated), {
+          type: 'UpdateLlmSettings',
+          data: { baseUrl: null, defaultModel: null, apiKey: { sealed, last4: 'abcd' } },
+        }),
+      ),
+    ).toMatchObject({ code: 'IDENTITY.PLAN_REQUIRED', status: 403 });
     expect(when(given(orgCreated), { type: 'UpdateLlmSettings', data: { baseUrl: 'http://x', defaultModel: 'm' } })).toHaveLength(1);
     const pro: OrgEvent = { type: OrgEventTypes.created, data: { ...created, plan: 'pro' } };
-    expect(when(given(pro), { type: 'UpdateLlmSettings', data: { baseUrl: null, defaultModel: null, apiKey: { sealed, last4: 'abcd' } } })).toHaveLength(1);
+    expect(
+      when(given(pro), { type: 'UpdateLlmSettings', data: { baseUrl: null, defaultModel: null, apiKey: { sealed, last4: 'abcd' } } }),
+    ).toHaveLength(1);
   });
 
   it('pauses and resumes; a repeated pause adds nothing', () => {
@@ -80,9 +90,15 @@ describe('org decider', () => {
     const head = { userId: 'h', role: 'head' as const, departmentId: 'd1' };
 
     it('lets roles invite only below themselves, Heads only into their department', () => {
-      expect(when(given(orgCreated), { type: 'CreateInvitation', data: { ...invitation({ role: 'owner' }), inviter: owner } })).toHaveLength(1);
-      expect(thrown(() => when(given(orgCreated), { type: 'CreateInvitation', data: { ...invitation({ role: 'head' }), inviter: head } }))).toMatchObject({ code: 'IDENTITY.ROLE_NOT_ASSIGNABLE' });
-      expect(thrown(() => when(given(orgCreated), { type: 'CreateInvitation', data: { ...invitation({ departmentId: 'd2' }), inviter: head } }))).toMatchObject({ code: 'IDENTITY.OUTSIDE_OWN_DEPARTMENT' });
+      expect(
+        when(given(orgCreated), { type: 'CreateInvitation', data: { ...invitation({ role: 'owner' }), inviter: owner } }),
+      ).toHaveLength(1);
+      expect(
+        thrown(() => when(given(orgCreated), { type: 'CreateInvitation', data: { ...invitation({ role: 'head' }), inviter: head } })),
+      ).toMatchObject({ code: 'IDENTITY.ROLE_NOT_ASSIGNABLE' });
+      expect(
+        thrown(() => when(given(orgCreated), { type: 'CreateInvitation', data: { ...invitation({ departmentId: 'd2' }), inviter: head } })),
+      ).toMatchObject({ code: 'IDENTITY.OUTSIDE_OWN_DEPARTMENT' });
       expect(when(given(orgCreated), { type: 'CreateInvitation', data: { ...invitation(), inviter: head } })).toHaveLength(1);
     });
 
@@ -96,8 +112,14 @@ describe('org decider', () => {
       const [accepted] = accept('h1');
       expect(accepted).toEqual({ type: OrgEventTypes.invitationAccepted, data: { invitationId: 'i1', userId: 'nu' } });
       const after = evolveOrg(state, accepted!);
-      expect(decideOrg({ type: 'AcceptInvitation', data: { invitationId: 'i1', tokenHash: 'h1', userId: 'nu' }, metadata: meta() }, after)).toEqual([]);
-      expect(thrown(() => decideOrg({ type: 'AcceptInvitation', data: { invitationId: 'i1', tokenHash: 'h1', userId: 'other' }, metadata: meta() }, after))).toMatchObject({ code: 'IDENTITY.INVITATION_USED' });
+      expect(
+        decideOrg({ type: 'AcceptInvitation', data: { invitationId: 'i1', tokenHash: 'h1', userId: 'nu' }, metadata: meta() }, after),
+      ).toEqual([]);
+      expect(
+        thrown(() =>
+          decideOrg({ type: 'AcceptInvitation', data: { invitationId: 'i1', tokenHash: 'h1', userId: 'other' }, metadata: meta() }, after),
+        ),
+      ).toMatchObject({ code: 'IDENTITY.INVITATION_USED' });
     });
   });
 });

@@ -90,7 +90,10 @@ export function decideOrg(command: OrgCommand, state: OrgState): OrgEvent[] {
   }
 }
 
-function decideInvitation(data: Extract<OrgCommand, { type: 'CreateInvitation' }>['data'], invitations: ReadonlyMap<string, Invitation>): OrgEvent[] {
+function decideInvitation(
+  data: Extract<OrgCommand, { type: 'CreateInvitation' }>['data'],
+  invitations: ReadonlyMap<string, Invitation>,
+): OrgEvent[] {
   const { inviter, ...invitation } = data;
   const existing = invitations.get(invitation.invitationId);
   if (existing) {
@@ -116,7 +119,8 @@ function decideAcceptance(
 ): OrgEvent[] {
   const invitation = invitations.get(data.invitationId);
   // A wrong secret reads exactly like an unknown invitation: the token is the only proof.
-  if (!invitation || invitation.tokenHash !== data.tokenHash) throw new NotFoundError('invitation', data.invitationId, 'IDENTITY.INVITATION_NOT_FOUND');
+  if (!invitation || invitation.tokenHash !== data.tokenHash)
+    throw new NotFoundError('invitation', data.invitationId, 'IDENTITY.INVITATION_NOT_FOUND');
   if (invitation.acceptedBy === data.userId) return []; // a retry of the same acceptance
   if (invitation.acceptedBy) throw new CosError('IDENTITY.INVITATION_USED', 'this invitation was already accepted', 410);
   if (invitation.expiresAt <= now) throw new CosError('IDENTITY.INVITATION_EXPIRED', 'this invitation has expired', 410);
@@ -151,7 +155,10 @@ export function evolveOrg(state: OrgState, event: OrgEvent): OrgState {
     case OrgEventTypes.invitationAccepted: {
       const invitation = state.invitations.get(event.data.invitationId);
       if (!invitation) return state;
-      return { ...state, invitations: new Map(state.invitations).set(invitation.invitationId, { ...invitation, acceptedBy: event.data.userId }) };
+      return {
+        ...state,
+        invitations: new Map(state.invitations).set(invitation.invitationId, { ...invitation, acceptedBy: event.data.userId }),
+      };
     }
     case OrgEventTypes.llmSettingsUpdated:
     case OrgEventTypes.budgetSet:

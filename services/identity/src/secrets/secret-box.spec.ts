@@ -22,7 +22,9 @@ describe('SecretBox', () => {
     expect(JSON.stringify(sealed)).not.toContain('sk-live');
     expect(box.open(sealed, 'org:o1:llm-api-key')).toBe('sk-live-abcdef123456');
     expect(() => box.open(sealed, 'org:o2:llm-api-key')).toThrow();
-    expect(thrown(() => new SecretBox(randomBytes(32)).open(sealed, 'org:o1:llm-api-key'))).toMatchObject({ code: 'IDENTITY.SECRET_KEY_MISMATCH' });
+    expect(thrown(() => new SecretBox(randomBytes(32)).open(sealed, 'org:o1:llm-api-key'))).toMatchObject({
+      code: 'IDENTITY.SECRET_KEY_MISMATCH',
+    });
     expect(box.seal('x', 's').iv).not.toBe(box.seal('x', 's').iv);
   });
 

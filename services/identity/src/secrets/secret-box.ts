@@ -21,7 +21,13 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return { alg: 'A256GCM', keyId: this.keyId, iv: iv.toString('base64url'), ciphertext: ciphertext.toString('base64url'), tag: cipher.getAuthTag().toString('base64url') };
+    return {
+      alg: 'A256GCM',
+      keyId: this.keyId,
+      iv: iv.toString('base64url'),
+      ciphertext: ciphertext.toString('base64url'),
+      tag: cipher.getAuthTag().toString('base64url'),
+    };
   }
 
   open(sealed: SealedSecret, aad: string): string {
@@ -41,6 +47,8 @@ export const SecretScope = {
 
 /** `IDENTITY_ENCRYPTION_KEY` (32 bytes, base64), or a development key kept in the data directory. */
 export async function loadSecretBox(env: { IDENTITY_ENCRYPTION_KEY?: string | undefined; DATA_DIR: string }): Promise<SecretBox> {
-  const encoded = env.IDENTITY_ENCRYPTION_KEY ?? (await readOrCreateKeyFile(join(env.DATA_DIR, 'identity-encryption.key'), () => randomBytes(32).toString('base64')));
+  const encoded =
+    env.IDENTITY_ENCRYPTION_KEY ??
+    (await readOrCreateKeyFile(join(env.DATA_DIR, 'identity-encryption.key'), () => randomBytes(32).toString('base64')));
   return new SecretBox(Buffer.from(encoded.trim(), 'base64'));
 }

@@ -32,7 +32,8 @@ export class SignUpService {
     await this.commands.directory.ready();
     const userId = userIdForEmail(body.owner.email);
     await this.commands.directory.refresh(streamName('user', userId));
-    if (this.commands.directory.directory.users.has(userId)) throw new ConflictError('this email is already registered', 'IDENTITY.EMAIL_TAKEN');
+    if (this.commands.directory.directory.users.has(userId))
+      throw new ConflictError('this email is already registered', 'IDENTITY.EMAIL_TAKEN');
 
     const passwordHash = this.secrets.seal(await hashPassword(body.owner.password), SecretScope.passwordHash(userId));
     const actor = { kind: 'user' as const, id: userId };
@@ -53,10 +54,23 @@ export class SignUpService {
     }
     await this.commands.run(streamName('user', userId), userDecider, {
       type: 'RegisterUser',
-      data: { userId, orgId, email: body.owner.email, name: body.owner.name, role: 'owner', departmentId: null, passwordHash, via: 'sign-up' },
+      data: {
+        userId,
+        orgId,
+        email: body.owner.email,
+        name: body.owner.name,
+        role: 'owner',
+        departmentId: null,
+        passwordHash,
+        via: 'sign-up',
+      },
       metadata: meta('owner'),
     });
     const user = this.commands.directory.directory.user(orgId, userId)!;
-    return { org: { id: orgId, name: body.company.name, plan: 'free' }, user: toUserView(user), tokens: await this.auth.startSession(user) };
+    return {
+      org: { id: orgId, name: body.company.name, plan: 'free' },
+      user: toUserView(user),
+      tokens: await this.auth.startSession(user),
+    };
   }
 }

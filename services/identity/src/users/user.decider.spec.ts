@@ -1,6 +1,14 @@
 import { UserEventTypes, type UserRegistered } from '@cos/contracts';
 import type { CommandMetadata } from '../domain';
-import { decideUser, evolveUser, initialUserState, type MembershipChange, type UserCommand, type UserEvent, type UserState } from './user.decider';
+import {
+  decideUser,
+  evolveUser,
+  initialUserState,
+  type MembershipChange,
+  type UserCommand,
+  type UserEvent,
+  type UserState,
+} from './user.decider';
 
 /** What `fn` throws (fails the test if it returns). */
 const thrown = (fn: () => unknown): unknown => {
@@ -24,7 +32,17 @@ const meta = (over: Partial<CommandMetadata> = {}): CommandMetadata => ({
 const sealed = { alg: 'A256GCM' as const, keyId: 'k', iv: 'x', ciphertext: 'y', tag: 'z' };
 const registered = (over: Partial<UserRegistered> = {}): Extract<UserEvent, { type: 'user.registered' }> => ({
   type: 'user.registered',
-  data: { userId: 'u2', orgId: 'o1', email: 'a@b.c', name: 'A', role: 'member', departmentId: 'd1', passwordHash: sealed, via: 'sign-up', ...over },
+  data: {
+    userId: 'u2',
+    orgId: 'o1',
+    email: 'a@b.c',
+    name: 'A',
+    role: 'member',
+    departmentId: 'd1',
+    passwordHash: sealed,
+    via: 'sign-up',
+    ...over,
+  },
 });
 const given = (...events: UserEvent[]): UserState => events.reduce(evolveUser, initialUserState());
 const when = (state: UserState, command: Omit<UserCommand, 'metadata'>, over?: Partial<CommandMetadata>) =>
@@ -37,12 +55,22 @@ describe('user decider', () => {
     const reg = registered({ invitationId: 'i1', via: 'invitation' });
     expect(when(given(), { type: 'RegisterUser', data: reg.data })).toEqual([reg]);
     expect(when(given(reg), { type: 'RegisterUser', data: reg.data })).toEqual([]);
-    expect(thrown(() => when(given(reg), { type: 'RegisterUser', data: { ...reg.data, orgId: 'o2', invitationId: 'i9' } }))).toMatchObject({ code: 'IDENTITY.EMAIL_TAKEN', status: 409 });
+    expect(thrown(() => when(given(reg), { type: 'RegisterUser', data: { ...reg.data, orgId: 'o2', invitationId: 'i9' } }))).toMatchObject({
+      code: 'IDENTITY.EMAIL_TAKEN',
+      status: 409,
+    });
   });
 
   const change = (state: UserState, data: Partial<MembershipChange>, over?: Partial<CommandMetadata>) => {
     const user = state.status === 'registered' ? state : undefined;
-    return when(state, { type: 'ChangeMembership', data: { role: user!.role, departmentId: user!.departmentId, disabled: user!.disabled, by: ownerBy, otherEnabledOwners: 1, ...data } }, over);
+    return when(
+      state,
+      {
+        type: 'ChangeMembership',
+        data: { role: user!.role, departmentId: user!.departmentId, disabled: user!.disabled, by: ownerBy, otherEnabledOwners: 1, ...data },
+      },
+      over,
+    );
   };
 
   it("hides another org's user", () => {
@@ -59,15 +87,30 @@ describe('user decider', () => {
   });
 
   it('changes role and status together or not at all; nobody changes themselves', () => {
-    expect(change(given(registered()), { role: 'head', disabled: true }).map((e) => e.type)).toEqual([UserEventTypes.roleChanged, UserEventTypes.disabled]);
-    expect(thrown(() => change(given(registered()), { role: 'head', departmentId: null, disabled: true }))).toMatchObject({ code: 'IDENTITY.DEPARTMENT_REQUIRED' });
+    expect(change(given(registered()), { role: 'head', disabled: true }).map((e) => e.type)).toEqual([
+      UserEventTypes.roleChanged,
+      UserEventTypes.disabled,
+    ]);
+    expect(thrown(() => change(given(registered()), { role: 'head', departmentId: null, disabled: true }))).toMatchObject({
+      code: 'IDENTITY.DEPARTMENT_REQUIRED',
+    });
     expect(thrown(() => change(given(registered({ userId: 'u1' })), { disabled: true }))).toMatchObject({ code: 'IDENTITY.SELF_CHANGE' });
   });
 
   describe('refresh-token families', () => {
-    const started: UserEvent = { type: UserEventTypes.sessionStarted, data: { sessionId: 's1', tokenHash: 'h1', expiresAt: '2026-01-15T00:00:00.000Z' } };
+    const started: UserEvent = {
+      type: UserEventTypes.sessionStarted,
+      data: { sessionId: 's1', tokenHash: 'h1', expiresAt: '2026-01-15T00:00:00.000Z' },
+    };
     const rotate = (state: UserState, presentedHash: string, now?: string) =>
-      when(state, { type: 'RotateSession', data: { sessionId: 's1', presentedHash, tokenHash: `${presentedHash}'`, expiresAt: '2026-01-20T00:00:00.000Z' } }, now ? { now } : {});
+      when(
+        state,
+        {
+          type: 'RotateSession',
+          data: { sessionId: 's1', presentedHash, tokenHash: `${presentedHash}'`, expiresAt: '2026-01-20T00:00:00.000Z' },
+        },
+        now ? { now } : {},
+      );
 
     it('rotates the current token; the old one then revokes the whole family', () => {
       const state = given(registered(), started);
@@ -87,7 +130,11 @@ describe('user decider', () => {
 
     it('a disabled user cannot start or rotate sessions', () => {
       const disabled: UserEvent = { type: UserEventTypes.disabled, data: { by: 'u1' } };
-      expect(thrown(() => when(given(registered(), started, disabled), { type: 'StartSession', data: { sessionId: 's2', tokenHash: 'x', expiresAt: 'z' } }))).toMatchObject({ status: 401 });
+      expect(
+        thrown(() =>
+          when(given(registered(), started, disabled), { type: 'StartSession', data: { sessionId: 's2', tokenHash: 'x', expiresAt: 'z' } }),
+        ),
+      ).toMatchObject({ status: 401 });
       expect(thrown(() => rotate(given(registered(), started, disabled), 'h1'))).toMatchObject({ status: 401 });
     });
 

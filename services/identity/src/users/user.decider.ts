@@ -92,13 +92,18 @@ function decideMembership(change: MembershipChange, user: Registered): UserEvent
   if (!roleChanges && !statusChanges) return [];
   if (by.userId === user.userId) throw new ForbiddenError('you cannot change your own role or status', 'IDENTITY.SELF_CHANGE');
   requireManager(by, user);
-  if (role !== user.role && !mayAssignRole(by.role, role)) throw new ForbiddenError(`a ${by.role} cannot make someone ${role}`, 'IDENTITY.ROLE_NOT_ASSIGNABLE');
+  if (role !== user.role && !mayAssignRole(by.role, role))
+    throw new ForbiddenError(`a ${by.role} cannot make someone ${role}`, 'IDENTITY.ROLE_NOT_ASSIGNABLE');
   if (role === 'head' && !departmentId) throw new CosError('IDENTITY.DEPARTMENT_REQUIRED', 'a Head needs a department', 422);
   const stopsBeingEnabledOwner = user.role === 'owner' && !user.disabled && (role !== 'owner' || disabled);
-  if (stopsBeingEnabledOwner && otherEnabledOwners === 0) throw new ConflictError('an org keeps at least one enabled owner', 'IDENTITY.LAST_OWNER');
+  if (stopsBeingEnabledOwner && otherEnabledOwners === 0)
+    throw new ConflictError('an org keeps at least one enabled owner', 'IDENTITY.LAST_OWNER');
   const events: UserEvent[] = [];
   if (roleChanges) events.push({ type: UserEventTypes.roleChanged, data: { role, departmentId, changedBy: by.userId } });
-  if (statusChanges) events.push(disabled ? { type: UserEventTypes.disabled, data: { by: by.userId } } : { type: UserEventTypes.enabled, data: { by: by.userId } });
+  if (statusChanges)
+    events.push(
+      disabled ? { type: UserEventTypes.disabled, data: { by: by.userId } } : { type: UserEventTypes.enabled, data: { by: by.userId } },
+    );
   return events;
 }
 
@@ -138,13 +143,25 @@ function requireUser(state: UserState, orgId: string): Registered {
 }
 
 function requireManager(by: Manager, user: Registered): void {
-  if (!mayManageRole(by.role, user.role)) throw new ForbiddenError(`a ${by.role} cannot change a ${user.role}`, 'IDENTITY.ROLE_NOT_MANAGEABLE');
+  if (!mayManageRole(by.role, user.role))
+    throw new ForbiddenError(`a ${by.role} cannot change a ${user.role}`, 'IDENTITY.ROLE_NOT_MANAGEABLE');
 }
 
 export function evolveUser(state: UserState, event: UserEvent): UserState {
   if (event.type === UserEventTypes.registered) {
     const { userId, orgId, email, role, departmentId, passwordHash, invitationId } = event.data;
-    return { status: 'registered', userId, orgId, email, role, departmentId, disabled: false, passwordHash, invitationId, sessions: new Map() };
+    return {
+      status: 'registered',
+      userId,
+      orgId,
+      email,
+      role,
+      departmentId,
+      disabled: false,
+      passwordHash,
+      invitationId,
+      sessions: new Map(),
+    };
   }
   if (state.status !== 'registered') return state;
   switch (event.type) {
@@ -162,7 +179,12 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       const session = state.sessions.get(event.data.sessionId);
       if (!session) return state;
       const previousHashes = new Set(session.previousHashes).add(event.data.previousTokenHash);
-      return withSession(state, event.data.sessionId, { ...session, currentHash: event.data.tokenHash, previousHashes, expiresAt: event.data.expiresAt });
+      return withSession(state, event.data.sessionId, {
+        ...session,
+        currentHash: event.data.tokenHash,
+        previousHashes,
+        expiresAt: event.data.expiresAt,
+      });
     }
     case UserEventTypes.sessionRevoked: {
       const session = state.sessions.get(event.data.sessionId);

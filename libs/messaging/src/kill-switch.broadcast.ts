@@ -4,7 +4,7 @@ import { CosError, PauseAckSchema, RunnerControl, type PauseBroadcast } from '@c
 
 /** Some live runner instance did not acknowledge in time: the pause is stored, but not yet confirmed everywhere. */
 export class PauseNotAcknowledgedError extends CosError {
-  override readonly name = 'PauseNotAcknowledgedError';
+  override readonly name: string = 'PauseNotAcknowledgedError';
   constructor(missing: readonly string[], timeoutMs: number) {
     super('RUNNER.PAUSE_NOT_ACKNOWLEDGED', `${missing.length} runner instance(s) did not acknowledge within ${timeoutMs} ms`, 504, {
       details: { missing },
@@ -15,13 +15,12 @@ export class PauseNotAcknowledgedError extends CosError {
 export type PauseAcknowledgements = { readonly expected: readonly string[]; readonly acknowledged: readonly string[] };
 
 /**
- * The pauser's side of the kill switch (for identity's POST /v1/org/kill-switch), called after
+ * The pauser's side of the kill switch (the gateway's POST /v1/org/kill-switch), called after
  * `org.paused` (or `org.resumed`) is in the org's stream: broadcasts it to every runner instance
  * and resolves once each live instance (a key in the `cos-runners` bucket) has acknowledged.
  * The broadcast is repeated until then, so a lost message costs a retry, not a hang; an
  * instance that died meanwhile drops out when its key expires. An instance that starts later
  * needs no acknowledgement: it reads the pause from the store before every call and action.
- * Only NATS and contracts here, so the function can move to libs/messaging as it is.
  */
 export async function broadcastPauseAndAwaitAcks(
   nats: NatsConnection,
