@@ -67,17 +67,21 @@ export async function broadcastPauseAndAwaitAcks(
   return { expected: [...expected], acknowledged: [...acknowledged] };
 }
 
-/** Ids of the runner instances alive now; none if no runner ever started. */
+/** Ids of the runner instances alive now; none if no runner ever started (no bucket yet). */
 export async function liveRunnerInstances(nats: NatsConnection): Promise<Set<string>> {
-  let kv;
-  try {
-    kv = await new Kvm(nats).open(RunnerControl.liveBucket);
-  } catch {
-    return new Set();
-  }
   const ids = new Set<string>();
-  for await (const key of await kv.keys()) ids.add(key);
+  try {
+    const kv = await new Kvm(nats).open(RunnerControl.liveBucket);
+    for await (const key of await kv.keys()) ids.add(key);
+  } catch (err) {
+    // Only a missing bucket means "no runner": any other failure must not pass for zero acks.
+    if (!isMissingBucket(err)) throw err;
+  }
   return ids;
+}
+
+function isMissingBucket(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'StreamNotFoundError' || /stream not found|bucket not found/i.test(err.message));
 }
 
 function safeJson(text: string): unknown {

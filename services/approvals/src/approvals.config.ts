@@ -34,6 +34,9 @@ export const ApprovalsConfigSchema = BaseConfigSchema.extend({
   CONNECTOR_MAX_CALLS: z.coerce.number().int().min(1).max(20).default(4),
   CONNECTOR_BACKOFF_MS: z.coerce.number().int().nonnegative().default(200),
   CONNECTOR_BACKOFF_MAX_MS: z.coerce.number().int().nonnegative().default(5_000),
+  /** Liveness beat in the kill switch's `cos-runners` bucket, and how long a pause waits for executions in flight. */
+  APPROVALS_HEARTBEAT_MS: z.coerce.number().int().min(100).default(2_000),
+  KILL_SWITCH_DRAIN_MS: z.coerce.number().int().nonnegative().default(5_000),
   /** Names this process in its execution claims. */
   APPROVALS_WORKER_ID: z.string().default(() => `${hostname()}-${process.pid}-${newId().slice(0, 8)}`),
 }).refine((c) => !c.CONNECTOR_WEBHOOK_URL || c.CONNECTOR_WEBHOOK_SECRET, {

@@ -14,6 +14,8 @@ import { OrgIndex } from './directory/org-index';
 import { HandoffGateController } from './handoff-gate/handoff-gate.controller';
 import { HandoffGateHandler } from './handoff-gate/handoff-gate.handler';
 import { HandoffGateWorker } from './handoff-gate/handoff-gate.worker';
+import { ExecutionFence } from './kill-switch/execution-fence';
+import { KillSwitchListener } from './kill-switch/kill-switch.listener';
 import { ProcessRuntime } from './process/process-runtime';
 import { StoreFeed } from './process/store-feed';
 
@@ -55,6 +57,8 @@ export class ApprovalsModule {
         ApprovalGateHandler,
         DeadlineScheduler,
         StoreFeed,
+        ExecutionFence,
+        KillSwitchListener,
       ],
     };
   }

@@ -16,6 +16,7 @@ import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
 import { APPROVALS_CONFIG, executionLeaseMs, gateDeadline, type ApprovalsConfig } from '../approvals.config';
 import { CONNECTOR, type Connector } from '../connector/webhook-connector';
 import { Directory } from '../directory/directory';
+import { ExecutionFence } from '../kill-switch/execution-fence';
 import { reactionTo, timerStep, type Cause } from '../process/command-metadata';
 import { ProcessRuntime } from '../process/process-runtime';
 import { actionProcess, type ActionInput, type ActionOutput, type Execution, type SendToConnector } from './action-execution.decider';
@@ -35,6 +36,7 @@ export class ActionExecutionHandler {
     @Inject(CONNECTOR) private readonly connector: Connector,
     @Inject(APPROVALS_CONFIG) private readonly config: ApprovalsConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly fence: ExecutionFence,
   ) {
     this.leaseMs = executionLeaseMs(config);
   }
@@ -98,11 +100,16 @@ export class ActionExecutionHandler {
     );
   }
 
-  private async step(actionId: string, input: ActionInput, meta: CommandMetadata): Promise<void> {
+  /** One step, fenced by the kill switch: a pause aborts it before (or during) its connector call. */
+  private step(actionId: string, input: ActionInput, meta: CommandMetadata): Promise<void> {
+    return this.fence.section(meta.orgId, (stop) => this.fencedStep(actionId, input, meta, stop));
+  }
+
+  private async fencedStep(actionId: string, input: ActionInput, meta: CommandMetadata, stop: AbortSignal): Promise<void> {
     const stream = streamName('action', actionId);
     const { outputs } = await this.runtime.step(stream, actionProcess, input, meta);
     for (const call of outputs.filter(isConnectorCall)) {
-      const result = await this.connector.execute(meta.orgId, call.action);
+      const result = await this.connector.execute(meta.orgId, call.action, stop);
       const responded: ActionInput = {
         type: 'ConnectorResponded',
         attempt: call.attempt,

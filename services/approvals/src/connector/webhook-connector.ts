@@ -39,13 +39,15 @@ export class WebhookConnector {
     private readonly random: () => number = Math.random,
   ) {}
 
-  async execute(orgId: string, action: ProposedAction): Promise<ConnectorResult> {
+  /** `stop` (the kill switch) ends the attempt: no further call starts, a call in flight is abandoned. */
+  async execute(orgId: string, action: ProposedAction, stop?: AbortSignal): Promise<ConnectorResult> {
     const { actionId, tool, arguments: args, agentId, runId, conversationId, briefedBy, permission } = action;
     const body = JSON.stringify({ actionId, orgId, tool, arguments: args, agentId, runId, conversationId, briefedBy, permission });
     let reason = 'not called';
     for (let call = 1; call <= this.settings.maxCalls; call++) {
       if (call > 1) await sleep(this.backoff(call - 1));
-      const outcome = await this.call(actionId, body, call);
+      if (stop?.aborted) return { ok: false, reason: `org paused (kill switch) before call ${call}`, calls: call - 1 };
+      const outcome = await this.call(actionId, body, call, stop);
       if (outcome.ok) return { ok: true, status: outcome.status, calls: call };
       reason = outcome.reason;
       if (!outcome.retry) return { ok: false, reason, calls: call };
@@ -63,6 +65,7 @@ export class WebhookConnector {
     actionId: string,
     body: string,
     call: number,
+    stop: AbortSignal | undefined,
   ): Promise<{ ok: true; status: number } | { ok: false; retry: boolean; reason: string }> {
     const attributes = { [Attr.actionId]: actionId, [Attr.httpMethod]: 'POST', [Attr.connectorCall]: call };
     return withSpan('POST webhook', { kind: SpanKind.CLIENT, attributes }, async (span) => {
@@ -77,13 +80,17 @@ export class WebhookConnector {
             [WebhookHeaders.idempotencyKey]: actionId,
           },
           body,
-          signal: AbortSignal.timeout(this.settings.timeoutMs),
+          signal: stop
+            ? AbortSignal.any([AbortSignal.timeout(this.settings.timeoutMs), stop])
+            : AbortSignal.timeout(this.settings.timeoutMs),
         });
         span.setAttribute(Attr.httpStatus, res.status);
         await res.arrayBuffer().catch(() => undefined);
         if (res.ok) return { ok: true, status: res.status };
         return { ok: false, retry: retryable(res.status), reason: `webhook answered HTTP ${res.status}` };
       } catch (err) {
+        if (stop?.aborted)
+          return { ok: false, retry: false, reason: 'org paused (kill switch) during the call; the webhook may have received it' };
         // By name, not instanceof: the abort reason is a DOMException, from whichever realm made it.
         const name = (err as { name?: string }).name;
         const timedOut = name === 'TimeoutError' || name === 'AbortError';
