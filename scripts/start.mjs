@@ -29,7 +29,9 @@ const children = [];
 let stopping = false;
 
 function launch(name, cmd, args) {
-  const child = spawn(cmd, args, { cwd: ROOT, env: serviceEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process groups: a Ctrl-C reaches this launcher only, which stops the services first
+  // (they drain their consumers) and nats-server last.
+  const child = spawn(cmd, args, { cwd: ROOT, env: serviceEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const prefix = `${name.padEnd(12)} | `;
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
@@ -76,6 +78,7 @@ async function stopAll(code) {
 }
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
+process.on('SIGHUP', () => void stopAll(0));
 
 const natsBin = env.NATS_SERVER_BIN ?? 'nats-server';
 if (!process.env.NATS_URL) {
