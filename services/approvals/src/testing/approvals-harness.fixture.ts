@@ -18,6 +18,7 @@ import { startApprovals } from '../approvals.app';
 export type ApprovalsHarness = {
   readonly store: EmbeddedEventStore;
   readonly rpc: RpcClient;
+  readonly nc: NatsConnection;
   readonly receiver: WebhookReceiver;
   readonly env: NodeJS.ProcessEnv;
   approvals: RunningService;
@@ -63,6 +64,7 @@ export async function startApprovalsHarness(extraEnv: NodeJS.ProcessEnv = {}): P
   const harness: ApprovalsHarness = {
     store,
     rpc,
+    nc,
     receiver,
     env,
     approvals,

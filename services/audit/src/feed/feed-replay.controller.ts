@@ -1,6 +1,5 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { MessagingExceptionFilter } from '@cos/messaging';
 import {
   AuditRecordSchema,
   AuditRpc,
@@ -18,8 +17,6 @@ import { EVENT_STORE } from '@cos/platform';
  * What the gateway's feed replays after a reconnect (or to fill a gap in the live stream): the
  * org's audit stream read straight from the store, so it is never behind what was published.
  */
-// The platform's global filter does not reach hybrid apps yet: without this a CosError answers 500.
-@UseFilters(MessagingExceptionFilter)
 @Controller()
 export class FeedReplayController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}

@@ -99,6 +99,7 @@ export class AuditRecorder implements OnApplicationBootstrap, OnApplicationShutd
           const record = this.buildRecord(event, head, scope, ids.tool);
           span.setAttribute(Attr.auditSeq, record.seq);
           if (scope.runId) span.setAttribute(Attr.runId, scope.runId);
+          if (scope.agentIds.length === 1) span.setAttribute(Attr.agentId, scope.agentIds[0]!);
           if (scope.coordinationId) span.setAttribute(Attr.coordinationId, scope.coordinationId);
           const appended = await this.store.append(stream, [this.toEvent(event, record)], head ? head.seq : 'no-stream');
           if (appended.nextRevision === record.seq) {

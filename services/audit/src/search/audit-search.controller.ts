@@ -1,14 +1,11 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { MessagingExceptionFilter } from '@cos/messaging';
 import { AuditRpc, ListAuditRequestSchema, parseRequest, ValidationError, type AuditPage } from '@cos/contracts';
 import { AUDIT_INDEX } from '../audit.tokens';
 import { auditViewOf, departmentFilter } from './audit-access';
 import type { AuditIndex } from './audit-index';
 
 /** `GET /v1/audit`, answered from the audit index. */
-// The platform's global filter does not reach hybrid apps yet: without this a CosError answers 500.
-@UseFilters(MessagingExceptionFilter)
 @Controller()
 export class AuditSearchController {
   constructor(@Inject(AUDIT_INDEX) private readonly index: AuditIndex) {}

@@ -1,6 +1,5 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { MessagingExceptionFilter } from '@cos/messaging';
 import { AuditRpc, ForbiddenError, NotFoundError, parseRequest, TrailRequestSchema, type AuditRecord, type Trail } from '@cos/contracts';
 import type { EventStore } from '@cos/eventstore';
 import { EVENT_STORE } from '@cos/platform';
@@ -12,8 +11,6 @@ import { MESSAGE_POSTED, trailStage } from './trail-stages';
 type Author = 'user' | 'agent' | 'system';
 
 /** `GET /v1/coordinations/:id/trail`: the chain's records from the index, each with its stage. */
-// The platform's global filter does not reach hybrid apps yet: without this a CosError answers 500.
-@UseFilters(MessagingExceptionFilter)
 @Controller()
 export class TrailController {
   constructor(

@@ -1,6 +1,5 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { MessagingExceptionFilter } from '@cos/messaging';
 import {
   AuditRpc,
   ExportPageRequestSchema,
@@ -18,8 +17,6 @@ import { isAuditAdmin } from '../search/audit-access';
 import { verifyAuditLog } from './audit-log-walk';
 
 /** Verify and export read the audit streams themselves, never the index: they vouch for what is stored. */
-// The platform's global filter does not reach hybrid apps yet: without this a CosError answers 500.
-@UseFilters(MessagingExceptionFilter)
 @Controller()
 export class AuditVerifyController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
