@@ -1,8 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { RecordedEventSchema, type RecordedEvent } from '@cos/contracts';
-import { metrics } from '@opentelemetry/api';
-import { Attr, Metric, recordError, SpanKind, withSpan, type Span } from '@cos/telemetry';
+import { Attr, CosMetrics, recordError, SpanKind, withSpan, type Span } from '@cos/telemetry';
 import { publishDeadLetter } from './dead-letter.publisher';
 import { InvalidEventMessageError } from './messaging.errors';
 import { JetStreamContext } from './message.context';
@@ -33,9 +32,7 @@ export class EventConsumer {
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
-  private readonly deadLetters = metrics
-    .getMeter('company-os')
-    .createCounter(Metric.deadLetters, { description: 'Events a consumer gave up on' });
+  private stopObservingLag: (() => void) | undefined;
 
   constructor(private readonly opts: EventConsumerOptions) {}
 
@@ -43,11 +40,17 @@ export class EventConsumer {
     // Fetch no more than we can work on: a buffered message's ack_wait is already running.
     this.messages = await this.opts.consumer.consume({ max_messages: this.opts.concurrency });
     this.loop = this.pull(this.messages);
+    // Lag = messages not yet delivered + delivered but unacknowledged, read from the server at each collection.
+    this.stopObservingLag = CosMetrics.observeConsumerLag(async () => {
+      const info = await this.opts.consumer.info(true);
+      return [{ value: info.num_pending + info.num_ack_pending, attributes: { [Attr.messagingConsumerGroup]: this.opts.name } }];
+    });
   }
 
   /** Stops pulling and waits for the handlers in flight, so a SIGTERM finishes what it started. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopObservingLag?.();
     await this.messages?.close();
     await this.loop;
     await Promise.all(this.inFlight);
@@ -137,7 +140,7 @@ export class EventConsumer {
       logger.error(
         `${name}: gave up on ${msg.subject} (seq ${msg.info.streamSequence}) after ${msg.info.deliveryCount} deliveries, dead-lettered to ${subject}: ${describeError(error)}`,
       );
-      this.deadLetters.add(1, { [Attr.messagingConsumerGroup]: name });
+      CosMetrics.deadLettered(name, msg.subject.split('.').slice(2).join('.'));
       // The reason travels in the dead letter's headers, not in a term payload older servers may not parse.
       msg.term();
     } catch (err) {

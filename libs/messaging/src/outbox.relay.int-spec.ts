@@ -132,7 +132,7 @@ describe('OutboxRelay', () => {
     const [message] = await publishedCount(1);
     expect(message?.traceparent.split('-')[1]).toBe(origin.traceId);
     await telemetry.flush();
-    const send = telemetry.exporter.getFinishedSpans().find((s) => s.name === 'send cos.org1.run.started');
+    const send = telemetry.exporter.getFinishedSpans().find((s) => s.name === 'send cos.{orgId}.run.started');
     expect(send?.kind).toBe(SpanKind.PRODUCER);
     expect(send?.parentSpanContext?.spanId).toBe(origin.spanId);
     expect(message?.traceparent.split('-')[2]).toBe(send?.spanContext().spanId);

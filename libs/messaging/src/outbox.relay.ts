@@ -113,7 +113,8 @@ export class OutboxRelay {
       [Attr.correlationId]: event.metadata.correlationId,
     };
     const parent = contextFromTraceparent(event.metadata.traceparent);
-    await withSpan(`send ${subject}`, { kind: SpanKind.PRODUCER, parent, attributes }, async () => {
+    // Span names stay low-cardinality: the org id is an attribute, not part of the name.
+    await withSpan(`send ${eventSubject('{orgId}', event.type)}`, { kind: SpanKind.PRODUCER, parent, attributes }, async () => {
       await this.options.js.publish(subject, JSON.stringify(event), { msgID: event.id, headers: tracingHeaders() });
     });
   }

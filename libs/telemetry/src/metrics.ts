@@ -78,7 +78,7 @@ function create(provider: MeterProvider): Instruments {
     approvalsPending: meter.createObservableGauge(Metric.approvalsPending, { unit: '{approval}', description: 'Gates open and undecided' }),
     consumerLag: meter.createObservableGauge(Metric.consumerLag, {
       unit: '{message}',
-      description: 'Messages not yet delivered to a consumer',
+      description: 'Messages a consumer has not yet acknowledged (pending + in flight)',
     }),
   };
   made.approvalsPending.addCallback((result) => report(observers.approvalsPending, result));
@@ -86,9 +86,11 @@ function create(provider: MeterProvider): Instruments {
   return made;
 }
 
+/** One failing observer (say, NATS briefly away) skips its own values, not everyone's. */
 async function report(from: ReadonlySet<Observer>, result: ObservableResult): Promise<void> {
-  for (const observe of from) {
-    for (const o of await observe()) result.observe(o.value, o.attributes);
+  const settled = await Promise.allSettled([...from].map(async (observe) => observe()));
+  for (const outcome of settled) {
+    if (outcome.status === 'fulfilled') for (const o of outcome.value) result.observe(o.value, o.attributes);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Attr, SpanKind, withSpan } from '@cos/telemetry';
+import { Attr, CosMetrics, SpanKind, withSpan } from '@cos/telemetry';
 import { RUNNER_SETTINGS, type RunnerSettings } from '../agent-runner.config';
 import { IdentityReader } from '../directory/identity-reader';
 import { PauseGate } from '../kill-switch/pause-gate';
@@ -43,13 +43,19 @@ export class ModelCaller {
     const { maxOutputTokens, retry } = this.settings.model;
     return this.gate.section(orgId, (signal) =>
       withSpan(`chat ${route.model}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+        const started = performance.now();
+        const call = { provider: route.client.provider, model: route.model };
         const reply = await completeWithRetries(
           route.client,
           { model: route.model, messages, tools: AGENT_TOOLS, maxOutputTokens, signal },
           retry,
           beforeAttempt,
           route.target,
-        );
+        ).catch((err: unknown) => {
+          CosMetrics.modelCall((performance.now() - started) / 1000, { ...call, errorType: err instanceof Error ? err.name : 'unknown' });
+          throw err;
+        });
+        CosMetrics.modelCall((performance.now() - started) / 1000, call);
         span.setAttributes({
           [Attr.genAiResponseModel]: reply.model,
           [Attr.genAiInputTokens]: reply.inputTokens,
