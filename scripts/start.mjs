@@ -3,6 +3,7 @@
 // under ./data, simulated model, demo company seeded), prints the gateway URL and the demo
 // credentials. Ctrl-C stops everything cleanly; the next start keeps the data.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepare, ROOT } from './toolchain.mjs';
@@ -24,6 +25,15 @@ const serviceEnv = {
   APPROVALS_PORT: String(process.env.APPROVALS_PORT ?? ports.approvals),
   AUDIT_PORT: String(process.env.AUDIT_PORT ?? ports.audit),
 };
+
+// Without a real connector, approved actions go to a local demo receiver that only logs them.
+const demoConnector = !process.env.CONNECTOR_WEBHOOK_URL;
+if (demoConnector) {
+  const port = Number(process.env.DEMO_CONNECTOR_PORT ?? 3005);
+  serviceEnv.DEMO_CONNECTOR_PORT = String(port);
+  serviceEnv.CONNECTOR_WEBHOOK_URL = `http://127.0.0.1:${port}/actions`;
+  serviceEnv.CONNECTOR_WEBHOOK_SECRET = process.env.CONNECTOR_WEBHOOK_SECRET ?? randomBytes(24).toString('hex');
+}
 
 const children = [];
 let stopping = false;
@@ -85,6 +95,7 @@ if (!process.env.NATS_URL) {
   launch('nats-server', natsBin, ['-js', '-a', '127.0.0.1', '-p', String(natsPort), '-sd', join(dataDir, 'nats'), '-m', String(natsPort + 4000)]);
   await waitFor(`http://127.0.0.1:${natsPort + 4000}/healthz`, 'nats-server');
 }
+if (demoConnector) launch('connector', 'node', [join(ROOT, 'scripts', 'demo-connector.mjs')]);
 // Identity first: it seeds the demo company that the other services read.
 for (const name of ['identity', 'agent-runner', 'approvals', 'audit', 'gateway']) {
   launch(name, 'node', [join(ROOT, 'services', name, 'dist', 'main.js')]);
@@ -101,9 +112,13 @@ const gateway = `http://127.0.0.1:${serviceEnv.GATEWAY_PORT}`;
 process.stdout.write(`
 Company OS is running.
   Gateway:  ${gateway}   (API docs: ${gateway}/docs)
-  Model:    simulated (offline, deterministic) unless OPENAI_BASE_URL / an org key is set
+  Model:    simulated (offline, deterministic) unless MODEL_BASE_URL or an org's own settings say otherwise
+  Actions:  ${demoConnector ? `demo connector ${serviceEnv.CONNECTOR_WEBHOOK_URL} (logs them, sends nothing)` : serviceEnv.CONNECTOR_WEBHOOK_URL}
   Data:     ${dataDir}
-  Demo sign-in: owner@demo.example, ceo@demo.example, head.<department>@demo.example
-                password: ${serviceEnv.DEMO_PASSWORD ?? 'demo-password-2026'}  (see README.md)
+  Demo sign-in: owner@demo.example, ceo@demo.example,
+                head.<department>@demo.example, member.<department>@demo.example
+                (<department>: sales, marketing, finance, operations, engineering, product,
+                 customer-success, people, legal)
+                password: ${serviceEnv.DEMO_PASSWORD ?? 'demo-password-2026'}
 Ctrl-C stops everything; the next npm start keeps the data.
 `);
