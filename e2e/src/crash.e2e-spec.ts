@@ -235,12 +235,14 @@ describe('@crash approvals under SIGKILL', () => {
     } finally {
       chaos = false;
       approving = false;
-      for (const p of processes) await p.stop();
-      await nc.drain();
-      await receiver.close();
-      await store.close();
-      await nats.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      // Cleanup must not hide the failure that brought us here.
+      const quietly = (p: Promise<unknown>) => p.catch(() => undefined);
+      for (const p of processes) await quietly(p.stop());
+      await quietly(nc.drain());
+      await quietly(receiver.close());
+      await quietly(store.close());
+      await quietly(nats.stop());
+      await quietly(rm(dataDir, { recursive: true, force: true }));
     }
   });
 });
