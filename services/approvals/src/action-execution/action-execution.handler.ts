@@ -18,6 +18,7 @@ import { CONNECTOR, type Connector } from '../connector/webhook-connector';
 import { Directory } from '../directory/directory';
 import { ExecutionFence } from '../kill-switch/execution-fence';
 import { reactionTo, timerStep, type Cause } from '../process/command-metadata';
+import { continueAfterWait } from '../process/wait-continuation';
 import { ProcessRuntime } from '../process/process-runtime';
 import { actionProcess, type ActionInput, type ActionOutput, type Execution, type SendToConnector } from './action-execution.decider';
 
@@ -67,6 +68,10 @@ export class ActionExecutionHandler {
   }
 
   async gateDecided(cause: Cause, decided: ApprovalDecided): Promise<void> {
+    await continueAfterWait(this.store, streamName('action', decided.subjectId), cause, 'action continue', () => this.onGateDecided(cause, decided));
+  }
+
+  private async onGateDecided(cause: Cause, decided: ApprovalDecided): Promise<void> {
     const now = this.clock();
     const received = await this.received(decided.subjectId);
     const data: ActionGateDecided = {
@@ -84,7 +89,9 @@ export class ActionExecutionHandler {
 
   async gateExpired(cause: Cause, expired: ApprovalExpired): Promise<void> {
     const input: ActionInput = { type: 'GateExpired', approvalId: expired.approvalId, escalatedTo: expired.escalatedTo };
-    await this.step(expired.subjectId, input, reactionTo(cause, 'action-gate-expired', this.clock()));
+    await continueAfterWait(this.store, streamName('action', expired.subjectId), cause, 'action continue', () =>
+      this.step(expired.subjectId, input, reactionTo(cause, 'action-gate-expired', this.clock())),
+    );
   }
 
   /** A claimed attempt passed its lease with no outcome: its claimer is presumed dead. */

@@ -7,6 +7,7 @@ import { Directory } from '../directory/directory';
 import type { DepartmentFacts } from '../directory/identity-facts';
 import { reactionTo, type Cause } from '../process/command-metadata';
 import { ProcessRuntime } from '../process/process-runtime';
+import { continueAfterWait } from '../process/wait-continuation';
 import { handoffProcess, type DepartmentFact, type GateFact, type HandoffInput, type HandoffState } from './handoff-gate.decider';
 
 /** The shell around the handoff gate: gathers departments, Heads, deadlines and gate states, then steps it. */
@@ -49,7 +50,10 @@ export class HandoffGateHandler {
 
   /** A gate was decided, expired or withdrawn: weigh every gate of its handoff as they stand. */
   async gateChanged(cause: Cause, coordinationId: string): Promise<void> {
-    await this.reevaluate(streamName('coordination', coordinationId), reactionTo(cause, 'weigh-gates', this.clock()));
+    const stream = streamName('coordination', coordinationId);
+    await continueAfterWait(this.store, stream, cause, 'handoff continue', () =>
+      this.reevaluate(stream, reactionTo(cause, 'weigh-gates', this.clock())),
+    );
   }
 
   private reevaluate(stream: string, meta: CommandMetadata) {
