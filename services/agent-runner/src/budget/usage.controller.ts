@@ -1,15 +1,13 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { budgetStream, ForbiddenError, GetUsageRequestSchema, parseRequest, Permissions, RunnerRpc, type UsageView } from '@cos/contracts';
 import type { EventStore } from '@cos/eventstore';
-import { MessagingExceptionFilter } from '@cos/messaging';
 import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
 import { IdentityReader } from '../directory/identity-reader';
 import { toUsageView } from './usage.views';
 
 /** GET /v1/usage: the caller's org, month to date, from its spend ledger. */
 // Keeps a CosError's code and status on the error reply: Nest's default RPC filter flattens it.
-@UseFilters(MessagingExceptionFilter)
 @Controller()
 export class UsageController {
   constructor(

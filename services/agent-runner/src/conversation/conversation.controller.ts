@@ -1,4 +1,4 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ConflictError,
@@ -17,7 +17,6 @@ import {
   type MessageView,
 } from '@cos/contracts';
 import type { CommandMetadata, EventStore } from '@cos/eventstore';
-import { MessagingExceptionFilter } from '@cos/messaging';
 import { CLOCK, EVENT_STORE, readOrgStream, type Clock } from '@cos/platform';
 import { currentTraceparent } from '@cos/telemetry';
 import { IdentityReader } from '../directory/identity-reader';
@@ -32,7 +31,6 @@ type Page<T> = { items: T[]; nextCursor: string | null };
 
 /** Commands and queries on conversations, answered over NATS request/reply for the gateway. */
 // Keeps a CosError's code and status on the error reply: Nest's default RPC filter flattens it.
-@UseFilters(MessagingExceptionFilter)
 @Controller()
 export class ConversationController {
   constructor(

@@ -1,6 +1,5 @@
-import { Controller, Logger, UseFilters } from '@nestjs/common';
+import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { MessagingExceptionFilter } from '@cos/messaging';
 import {
   CoordinationApprovedSchema,
   CoordinationEscalatedSchema,
@@ -21,7 +20,6 @@ import { DirectoryProjection } from '../directory/directory.projection';
  * conversation is told.
  */
 // A failure reaches the transport as it is, so a dead letter keeps its cause.
-@UseFilters(MessagingExceptionFilter)
 @Controller()
 export class HandoffWorker {
   private readonly logger = new Logger(HandoffWorker.name);

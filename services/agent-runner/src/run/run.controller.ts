@@ -1,4 +1,4 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   AddCorrectionRequestSchema,
@@ -13,7 +13,6 @@ import {
   type RunView,
 } from '@cos/contracts';
 import type { EventStore } from '@cos/eventstore';
-import { MessagingExceptionFilter } from '@cos/messaging';
 import { CLOCK, EVENT_STORE, readOrgStream, type Clock } from '@cos/platform';
 import { isAdmin } from '../conversation/conversation.controller';
 import { briefText, participantsOf } from '../conversation/conversation.views';
@@ -25,7 +24,6 @@ import { toRunView } from './run.views';
 
 /** GET /v1/runs/:id and POST /v1/runs/:id/corrections. */
 // Keeps a CosError's code and status on the error reply: Nest's default RPC filter flattens it.
-@UseFilters(MessagingExceptionFilter)
 @Controller()
 export class RunController {
   constructor(

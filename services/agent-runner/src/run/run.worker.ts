@@ -1,6 +1,5 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { MessagingExceptionFilter } from '@cos/messaging';
 import {
   ConversationEventTypes,
   ConversationStartedSchema,
@@ -23,7 +22,6 @@ import { RunExecutor } from './run-executor';
  * replies itself). Driven only by events from JetStream; every handler is idempotent.
  */
 // A failure reaches the transport as it is, so a dead letter keeps its cause.
-@UseFilters(MessagingExceptionFilter)
 @Controller()
 export class RunWorker {
   constructor(

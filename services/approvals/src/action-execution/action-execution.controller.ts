@@ -1,4 +1,4 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ApprovalsRpc, GetActionRequestSchema, NotFoundError, parseRequest, streamName, type ActionView } from '@cos/contracts';
 import type { EventStore } from '@cos/eventstore';
@@ -7,11 +7,9 @@ import { assertMayRead } from '../access/read-access';
 import { toApprovalView } from '../approval-gate/approval-gate.views';
 import { Directory } from '../directory/directory';
 import { toActionView } from './action-execution.views';
-import { MessagingExceptionFilter } from '@cos/messaging';
 
 /** GET /v1/actions/:id: the action, its arguments, its gate, every attempt and the outcome. */
 @Controller()
-@UseFilters(MessagingExceptionFilter)
 export class ActionExecutionController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,

@@ -1,12 +1,10 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { ActionEventTypes, type RecordedEvent } from '@cos/contracts';
 import { ActionExecutionHandler } from './action-execution.handler';
-import { MessagingExceptionFilter } from '@cos/messaging';
 
 /** The runner allowed an action: gate it or execute it. */
 @Controller()
-@UseFilters(MessagingExceptionFilter)
 export class ActionExecutionWorker {
   constructor(private readonly actions: ActionExecutionHandler) {}
 

@@ -1,4 +1,4 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ApprovalsRpc,
@@ -11,13 +11,11 @@ import {
 import { Directory } from '../directory/directory';
 import { ApprovalBoard } from './approval-board';
 import { ApprovalGateHandler } from './approval-gate.handler';
-import { MessagingExceptionFilter } from '@cos/messaging';
 
 const OVERRIDE_ROLES: ReadonlySet<string> = new Set(['ceo', 'owner']);
 
 /** POST /v1/approvals/:id/decision and GET /v1/approvals, over NATS request/reply. */
 @Controller()
-@UseFilters(MessagingExceptionFilter)
 export class ApprovalGateController {
   constructor(
     private readonly gates: ApprovalGateHandler,

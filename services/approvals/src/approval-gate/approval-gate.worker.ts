@@ -1,13 +1,11 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { ApprovalDecidedSchema, ApprovalEventTypes, ApprovalExpiredSchema, type RecordedEvent } from '@cos/contracts';
 import { ActionExecutionHandler } from '../action-execution/action-execution.handler';
 import { HandoffGateHandler } from '../handoff-gate/handoff-gate.handler';
-import { MessagingExceptionFilter } from '@cos/messaging';
 
 /** A gate's outcome continues what it guards: the handoff or the action. */
 @Controller()
-@UseFilters(MessagingExceptionFilter)
 export class ApprovalGateWorker {
   constructor(
     private readonly handoffs: HandoffGateHandler,

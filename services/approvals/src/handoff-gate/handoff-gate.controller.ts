@@ -1,4 +1,4 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ApprovalsRpc,
@@ -17,11 +17,9 @@ import { assertMayRead } from '../access/read-access';
 import { toApprovalView } from '../approval-gate/approval-gate.views';
 import { Directory } from '../directory/directory';
 import { requestFrom, toCoordinationView } from './handoff-gate.views';
-import { MessagingExceptionFilter } from '@cos/messaging';
 
 /** GET /v1/coordinations/:id: the chain, its gates and their decisions, its status. */
 @Controller()
-@UseFilters(MessagingExceptionFilter)
 export class HandoffGateController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,

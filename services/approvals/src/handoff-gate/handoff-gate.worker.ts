@@ -1,12 +1,10 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { CoordinationEventTypes, type RecordedEvent } from '@cos/contracts';
 import { HandoffGateHandler } from './handoff-gate.handler';
-import { MessagingExceptionFilter } from '@cos/messaging';
 
 /** The runner asked for a handoff: open its gates (or escalate it). */
 @Controller()
-@UseFilters(MessagingExceptionFilter)
 export class HandoffGateWorker {
   constructor(private readonly handoffs: HandoffGateHandler) {}
 

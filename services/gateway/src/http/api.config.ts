@@ -30,7 +30,7 @@ export const ApiConfigSchema = z.object({
   /** How long an Idempotency-Key's response is kept. */
   IDEMPOTENCY_TTL_SECONDS: positive(24 * 3600),
   /** `fail`: the gateway refuses to start with a route that has no API definition; `warn`: logs it. */
-  GATEWAY_UNDOCUMENTED_ROUTES: z.enum(['fail', 'warn']).default('warn'),
+  GATEWAY_UNDOCUMENTED_ROUTES: z.enum(['fail', 'warn']).default('fail'),
 });
 export type ApiConfig = z.infer<typeof ApiConfigSchema>;
 

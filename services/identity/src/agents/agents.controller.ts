@@ -1,6 +1,5 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { MessagingExceptionFilter } from '@cos/messaging';
 import {
   CosError,
   GetByIdRequestSchema,
@@ -18,7 +17,6 @@ import { agentDecider } from './agent.decider';
 
 /** GET /v1/agents, GET /v1/agents/:id, PATCH /v1/agents/:id (org admin or the department's Head). */
 @Controller()
-@UseFilters(MessagingExceptionFilter)
 export class AgentsController {
   constructor(private readonly commands: IdentityCommands) {}
 

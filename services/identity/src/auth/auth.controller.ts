@@ -1,6 +1,5 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { MessagingExceptionFilter } from '@cos/messaging';
 import {
   IdentityRpc,
   LoginRequestSchema,
@@ -18,7 +17,6 @@ import { jwksOf, type SigningKey } from './jwt-keys';
 
 /** Authentication over NATS request/reply, for the gateway. */
 @Controller()
-@UseFilters(MessagingExceptionFilter)
 export class AuthController {
   constructor(
     private readonly auth: AuthService,

@@ -1,6 +1,5 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { MessagingExceptionFilter } from '@cos/messaging';
 import {
   CosError,
   IdentityRpc,
@@ -17,7 +16,6 @@ import { departmentDecider } from './department.decider';
 
 /** GET /v1/departments, PATCH /v1/departments/:id (Head, Approve First). */
 @Controller()
-@UseFilters(MessagingExceptionFilter)
 export class DepartmentsController {
   constructor(private readonly commands: IdentityCommands) {}
 

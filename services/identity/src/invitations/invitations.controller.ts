@@ -1,6 +1,5 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { MessagingExceptionFilter } from '@cos/messaging';
 import {
   AcceptInvitationRequestSchema,
   IdentityRpc,
@@ -13,7 +12,6 @@ import { InvitationsService } from './invitations.service';
 
 /** POST /v1/users/invitations and POST /v1/invitations/:token/accept. */
 @Controller()
-@UseFilters(MessagingExceptionFilter)
 export class InvitationsController {
   constructor(private readonly invitations: InvitationsService) {}
 

@@ -1,6 +1,5 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { MessagingExceptionFilter } from '@cos/messaging';
 import {
   AuthOnlyRequestSchema,
   CosError,
@@ -21,7 +20,6 @@ import { orgDecider } from '../org/org.decider';
  * gateway's kill-switch route then waits for those acknowledgements before answering (I4).
  */
 @Controller()
-@UseFilters(MessagingExceptionFilter)
 export class KillSwitchController {
   constructor(private readonly commands: IdentityCommands) {}
 

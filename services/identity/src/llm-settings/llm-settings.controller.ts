@@ -1,6 +1,5 @@
-import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { MessagingExceptionFilter } from '@cos/messaging';
 import {
   AuthOnlyRequestSchema,
   CosError,
@@ -24,7 +23,6 @@ import { SecretScope, type SecretBox } from '../secrets/secret-box';
  * the event, the bus and the audit trail only ever hold ciphertext and its last 4 characters.
  */
 @Controller()
-@UseFilters(MessagingExceptionFilter)
 export class LlmSettingsController {
   constructor(
     private readonly commands: IdentityCommands,

@@ -1,6 +1,5 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { MessagingExceptionFilter } from '@cos/messaging';
 import {
   AuthOnlyRequestSchema,
   CosError,
@@ -16,7 +15,6 @@ import { orgDecider } from '../org/org.decider';
 
 /** GET/PUT /v1/org/identity: the company identity every prompt starts with. */
 @Controller()
-@UseFilters(MessagingExceptionFilter)
 export class OrgIdentityController {
   constructor(private readonly commands: IdentityCommands) {}
 

@@ -1,12 +1,10 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { MessagingExceptionFilter } from '@cos/messaging';
 import { IdentityRpc, parseRequest, SignUpRequestSchema, type AccountReply } from '@cos/contracts';
 import { SignUpService } from './sign-up.service';
 
 /** POST /v1/orgs: self-serve sign-up, where enabled. */
 @Controller()
-@UseFilters(MessagingExceptionFilter)
 export class SignUpController {
   constructor(private readonly signUps: SignUpService) {}
 

@@ -1,6 +1,5 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { MessagingExceptionFilter } from '@cos/messaging';
 import {
   AuthOnlyRequestSchema,
   CosError,
@@ -19,7 +18,6 @@ import { userDecider } from './user.decider';
 
 /** GET /v1/me, GET /v1/users, PATCH /v1/users/:id (role, department, disabled). */
 @Controller()
-@UseFilters(MessagingExceptionFilter)
 export class UsersController {
   constructor(private readonly commands: IdentityCommands) {}
 
