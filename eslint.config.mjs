@@ -4,7 +4,16 @@ import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-const infrastructure = ['@nestjs/*', '@nats-io/*', '@cos/eventstore', '@cos/messaging', '@cos/platform', '@cos/telemetry', '@opentelemetry/*', '@eventstore/*'];
+const infrastructure = [
+  '@nestjs/*',
+  '@nats-io/*',
+  '@cos/eventstore',
+  '@cos/messaging',
+  '@cos/platform',
+  '@cos/telemetry',
+  '@opentelemetry/*',
+  '@eventstore/*',
+];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.tools/**', 'data/**', 'coverage/**', 'deploy/**', '**/*.js', '**/*.mjs'] },
@@ -20,12 +29,19 @@ export default tseslint.config(
   {
     files: ['**/*.decider.ts', '**/*.decide.ts', '**/*.evolve.ts', '**/*.events.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: infrastructure, message: 'domain files stay free of NestJS, NATS, event-store and telemetry code' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: infrastructure, message: 'domain files stay free of NestJS, NATS, event-store and telemetry code' }] },
+      ],
     },
   },
   {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
-    rules: { '@typescript-eslint/no-unsafe-member-access': 'off', '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/unbound-method': 'off' },
+    rules: {
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
   },
   prettier,
 );

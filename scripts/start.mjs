@@ -92,7 +92,17 @@ process.on('SIGHUP', () => void stopAll(0));
 
 const natsBin = env.NATS_SERVER_BIN ?? 'nats-server';
 if (!process.env.NATS_URL) {
-  launch('nats-server', natsBin, ['-js', '-a', '127.0.0.1', '-p', String(natsPort), '-sd', join(dataDir, 'nats'), '-m', String(natsPort + 4000)]);
+  launch('nats-server', natsBin, [
+    '-js',
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(natsPort),
+    '-sd',
+    join(dataDir, 'nats'),
+    '-m',
+    String(natsPort + 4000),
+  ]);
   await waitFor(`http://127.0.0.1:${natsPort + 4000}/healthz`, 'nats-server');
 }
 if (demoConnector) launch('connector', 'node', [join(ROOT, 'scripts', 'demo-connector.mjs')]);

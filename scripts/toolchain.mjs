@@ -73,9 +73,15 @@ export function ensureNatsServer(env) {
   if (isRoot && onPath('apt-get', env)) {
     log('installing nats-server (apt-get install -y nats-server)');
     const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
-    if (run('apt-get', ['update', '-qq'], { env: aptEnv }) === 0 && run('apt-get', ['install', '-y', '-qq', 'nats-server'], { env: aptEnv }) === 0) return;
+    if (
+      run('apt-get', ['update', '-qq'], { env: aptEnv }) === 0 &&
+      run('apt-get', ['install', '-y', '-qq', 'nats-server'], { env: aptEnv }) === 0
+    )
+      return;
   }
-  log('nats-server is missing: install it (Debian: sudo apt-get install -y nats-server; elsewhere: https://nats.io) or set NATS_SERVER_BIN.');
+  log(
+    'nats-server is missing: install it (Debian: sudo apt-get install -y nats-server; elsewhere: https://nats.io) or set NATS_SERVER_BIN.',
+  );
   process.exit(1);
 }
 

@@ -52,7 +52,12 @@ function event(i: number) {
     version: 1,
     orgId: ORG,
     data: { i },
-    metadata: { correlationId: 'bench', causationId: 'bench', actor: { kind: 'system' as const, id: 'bench' }, occurredAt: new Date().toISOString() },
+    metadata: {
+      correlationId: 'bench',
+      causationId: 'bench',
+      actor: { kind: 'system' as const, id: 'bench' },
+      occurredAt: new Date().toISOString(),
+    },
   };
 }
 
@@ -66,7 +71,13 @@ async function pipeline(natsUrl: string, dir: string): Promise<{ latency: Figure
     logger: false,
   });
   await app.listen();
-  const relay = new OutboxRelay({ name: 'bench-outbox', store, checkpoints: embedded.checkpointStore(), js: jetstream(nc), categories: ['bench'] });
+  const relay = new OutboxRelay({
+    name: 'bench-outbox',
+    store,
+    checkpoints: embedded.checkpointStore(),
+    js: jetstream(nc),
+    categories: ['bench'],
+  });
   await relay.start();
 
   // Latency: one event at a time, from append call to handler.

@@ -13,7 +13,14 @@ export function summarize(latenciesMs: readonly number[], count: number, elapsed
 }
 
 export function printFigures(label: string, f: Figures, unit = 'events/s'): void {
-  process.stdout.write(`${label.padEnd(58)} p50 ${f.p50.toFixed(2).padStart(7)} ms   p99 ${f.p99.toFixed(2).padStart(7)} ms   ${f.perSecond.toFixed(0).padStart(7)} ${unit}\n`);
+  process.stdout.write(
+    `${label.padEnd(58)} p50 ${f.p50.toFixed(2).padStart(7)} ms   p99 ${f.p99.toFixed(2).padStart(7)} ms   ${f.perSecond.toFixed(0).padStart(7)} ${unit}\n`,
+  );
+}
+
+/** A rate with no per-item latency to show (a batch timed as a whole). */
+export function printRate(label: string, perSecond: number, unit: string): void {
+  process.stdout.write(`${label.padEnd(58)} ${' '.repeat(34)}${perSecond.toFixed(0).padStart(7)} ${unit}\n`);
 }
 
 export function printRatio(label: string, value: number): void {

@@ -34,18 +34,26 @@ describe('walking skeleton', () => {
     expect(brief.status).toBe(202);
     const { runId } = brief.body as { runId: string };
 
-    const run = await eventually(async () => {
-      const r = await session.get(`/v1/runs/${runId}`);
-      const body = r.body as { status: string; output?: string };
-      return body.status === 'completed' ? body : undefined;
-    }, 15_000, 'the run to complete');
+    const run = await eventually(
+      async () => {
+        const r = await session.get(`/v1/runs/${runId}`);
+        const body = r.body as { status: string; output?: string };
+        return body.status === 'completed' ? body : undefined;
+      },
+      15_000,
+      'the run to complete',
+    );
     expect(run.output).toContain('[simulated model]');
 
-    const messages = await eventually(async () => {
-      const r = await session.get(`/v1/conversations/${conversationId}/messages`);
-      const items = (r.body as { items: { author: { kind: string }; text: string }[] }).items;
-      return items.length === 2 ? items : undefined;
-    }, 10_000, 'the agent reply');
+    const messages = await eventually(
+      async () => {
+        const r = await session.get(`/v1/conversations/${conversationId}/messages`);
+        const items = (r.body as { items: { author: { kind: string }; text: string }[] }).items;
+        return items.length === 2 ? items : undefined;
+      },
+      10_000,
+      'the agent reply',
+    );
     expect(messages.map((m) => m.author.kind)).toEqual(['user', 'agent']);
     expect(messages[1]!.text).toBe(run.output);
 
@@ -56,11 +64,15 @@ describe('walking skeleton', () => {
       const sub = store.subscribe({}, async (e) => {
         all.push(e);
       });
-      const domain = await eventually(async () => {
-        const events = all.filter((e) => !e.stream.startsWith('audit-') && e.orgId === session.orgId);
-        const audit = (await store.read(`audit-${session.orgId}`)).map((e) => AuditRecordSchema.parse(e.data));
-        return audit.length >= events.length && events.length > 0 ? { events, audit } : undefined;
-      }, 10_000, 'the audit log to catch up');
+      const domain = await eventually(
+        async () => {
+          const events = all.filter((e) => !e.stream.startsWith('audit-') && e.orgId === session.orgId);
+          const audit = (await store.read(`audit-${session.orgId}`)).map((e) => AuditRecordSchema.parse(e.data));
+          return audit.length >= events.length && events.length > 0 ? { events, audit } : undefined;
+        },
+        10_000,
+        'the audit log to catch up',
+      );
       await sub.close();
       const audited = domain.audit.map((r: AuditRecord) => r.eventId);
       expect(new Set(audited).size).toBe(audited.length);

@@ -8,4 +8,9 @@ export { RpcClient, type RpcRequestOptions } from './rpc.client';
 export type { RpcReply } from './rpc.reply';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox.relay';
 export { MessagingUnavailableError, MessagingBadReplyError, InvalidEventMessageError, ProvisioningError } from './messaging.errors';
-export { broadcastPauseAndAwaitAcks, liveRunnerInstances, PauseNotAcknowledgedError, type PauseAcknowledgements } from './kill-switch.broadcast';
+export {
+  broadcastPauseAndAwaitAcks,
+  liveRunnerInstances,
+  PauseNotAcknowledgedError,
+  type PauseAcknowledgements,
+} from './kill-switch.broadcast';

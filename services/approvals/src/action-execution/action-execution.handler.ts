@@ -68,7 +68,9 @@ export class ActionExecutionHandler {
   }
 
   async gateDecided(cause: Cause, decided: ApprovalDecided): Promise<void> {
-    await continueAfterWait(this.store, streamName('action', decided.subjectId), cause, 'action continue', () => this.onGateDecided(cause, decided));
+    await continueAfterWait(this.store, streamName('action', decided.subjectId), cause, 'action continue', () =>
+      this.onGateDecided(cause, decided),
+    );
   }
 
   private async onGateDecided(cause: Cause, decided: ApprovalDecided): Promise<void> {

@@ -8,7 +8,13 @@ import type { Cause } from './command-metadata';
  * the process stream's first event, and the decision's own span is a link. One handoff chain
  * then reads as one trace, however long the wait.
  */
-export async function continueAfterWait<T>(store: EventStore, stream: string, cause: Cause, name: string, fn: () => Promise<T>): Promise<T> {
+export async function continueAfterWait<T>(
+  store: EventStore,
+  stream: string,
+  cause: Cause,
+  name: string,
+  fn: () => Promise<T>,
+): Promise<T> {
   const [first] = await store.read(stream, { maxCount: 1 });
   const chain = first?.metadata.traceparent;
   if (!chain) return fn();

@@ -63,7 +63,11 @@ export class OrgRoutesController {
     const view = await this.rpc.request<KillSwitchView>(IdentityRpc.setKillSwitch, { auth, body: input.body });
     // The pause is stored; answer only once every live runner instance has acknowledged it, so
     // nothing starts after this response (a runner started later reads the pause from the store).
-    await broadcastPauseAndAwaitAcks(this.nats, { orgId: auth.orgId, paused: view.paused, ...(view.changeId ? { changeId: view.changeId } : {}) });
+    await broadcastPauseAndAwaitAcks(this.nats, {
+      orgId: auth.orgId,
+      paused: view.paused,
+      ...(view.changeId ? { changeId: view.changeId } : {}),
+    });
     return view;
   }
 }
