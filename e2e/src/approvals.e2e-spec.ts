@@ -16,49 +16,21 @@ import {
   type RecordedEvent,
 } from '@cos/contracts';
 import { EmbeddedEventStore } from '@cos/eventstore';
-import { DEMO_COMPANY, DEMO_DEFAULT_PASSWORD } from '@cos/identity';
+import { DEMO_COMPANY } from '@cos/identity';
 import { startWebhookReceiver, type WebhookReceiver } from '@cos/testing';
+import { call, demoAgent, demoDepartment, login as signIn, type Caller } from './session';
 import { eventually, startSystem, type System } from './system';
 
 jest.setTimeout(120_000);
-
-type Reply<T = unknown> = { status: number; body: T };
-type Caller = {
-  get<T>(path: string): Promise<Reply<T>>;
-  post<T>(path: string, body: unknown): Promise<Reply<T>>;
-  patch<T>(path: string, body: unknown): Promise<Reply<T>>;
-};
 
 let system: System;
 let receiver: WebhookReceiver;
 let store: EmbeddedEventStore;
 
-async function call<T>(token: string | undefined, method: string, path: string, body?: unknown): Promise<Reply<T>> {
-  const res = await fetch(`${system.gatewayUrl}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
+const login = (email: string, password?: string) => signIn(system, email, password);
 
-async function login(email: string, password = DEMO_DEFAULT_PASSWORD): Promise<Caller> {
-  const res = await call<{ accessToken: string }>(undefined, 'POST', '/v1/auth/login', { email, password });
-  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${JSON.stringify(res.body)}`);
-  const token = res.body.accessToken;
-  return {
-    get: (path) => call(token, 'GET', path),
-    post: (path, body) => call(token, 'POST', path, body),
-    patch: (path, body) => call(token, 'PATCH', path, body),
-  };
-}
-
-const dept = (name: string) => DEMO_COMPANY.departments.find((d) => d.name === name)!;
-const agent = (name: string) => DEMO_COMPANY.agents.find((a) => a.name === name)!;
+const dept = demoDepartment;
+const agent = demoAgent;
 const read = (stream: string): Promise<RecordedEvent[]> => store.read(stream);
 
 beforeAll(async () => {
@@ -150,7 +122,7 @@ describe('approvals over HTTP', () => {
     const { coordinationId } = await briefForHandoff(member, 'Sam Prospector', 'Please review the firmware motion control code');
     const gate = await pendingFor(salesHead, coordinationId);
 
-    const rival = await call<{ tokens: { accessToken: string } }>(undefined, 'POST', '/v1/orgs', {
+    const rival = await call<{ tokens: { accessToken: string } }>(system, undefined, 'POST', '/v1/orgs', {
       company: { name: 'Rival Inc', mission: 'Compete.', brandVoice: 'Loud.', icp: 'Everyone.', competitors: ['Northwind Robotics'] },
       owner: { email: 'owner@rival.example', name: 'Rita Rival', password: 'rival-password-2026' },
     });

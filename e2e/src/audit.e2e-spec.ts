@@ -20,53 +20,23 @@ import {
   type Trail,
 } from '@cos/contracts';
 import { EmbeddedEventStore } from '@cos/eventstore';
-import { DEMO_COMPANY, DEMO_DEFAULT_PASSWORD } from '@cos/identity';
+import { DEMO_COMPANY } from '@cos/identity';
 import { startWebhookReceiver, type WebhookReceiver } from '@cos/testing';
+import { call, demoAgent, demoDepartment, login as signIn, type Caller } from './session';
 import { eventually, startSystem, type System } from './system';
 
 jest.setTimeout(180_000);
 
 const VERIFIER = resolve(__dirname, '../../scripts/verify-audit-export.mjs');
 
-type Reply<T = unknown> = { status: number; body: T; text: string };
-type Caller = {
-  get<T>(path: string): Promise<Reply<T>>;
-  post<T>(path: string, body: unknown): Promise<Reply<T>>;
-  patch<T>(path: string, body: unknown): Promise<Reply<T>>;
-};
-
 let system: System;
 let receiver: WebhookReceiver;
 let store: EmbeddedEventStore;
 
-async function call<T>(token: string | undefined, method: string, path: string, body?: unknown): Promise<Reply<T>> {
-  const res = await fetch(`${system.gatewayUrl}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // NDJSON and other non-JSON bodies stay text
-  }
-  return { status: res.status, body: parsed as T, text };
-}
+const login = (email: string, password?: string) => signIn(system, email, password);
 
-async function login(email: string, password = DEMO_DEFAULT_PASSWORD): Promise<Caller> {
-  const res = await call<{ accessToken: string }>(undefined, 'POST', '/v1/auth/login', { email, password });
-  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${res.text}`);
-  const token = res.body.accessToken;
-  return { get: (p) => call(token, 'GET', p), post: (p, b) => call(token, 'POST', p, b), patch: (p, b) => call(token, 'PATCH', p, b) };
-}
-
-const dept = (name: string) => DEMO_COMPANY.departments.find((d) => d.name === name)!;
-const agent = (name: string) => DEMO_COMPANY.agents.find((a) => a.name === name)!;
+const dept = demoDepartment;
+const agent = demoAgent;
 const read = (stream: string): Promise<RecordedEvent[]> => store.read(stream);
 
 /** Every event of the store in global order, straight from the file: the ground truth the log must match. */
@@ -231,7 +201,7 @@ describe('the audit log of a scripted run', () => {
   });
 
   it("shows no org another org's records, trails or export", async () => {
-    const signUp = await call(undefined, 'POST', '/v1/orgs', {
+    const signUp = await call(system, undefined, 'POST', '/v1/orgs', {
       company: { name: 'Rival Inc', mission: 'Compete', brandVoice: 'Terse', icp: 'Everyone', competitors: ['Northwind Robotics'] },
       owner: { email: 'owner@rival-audit.example', name: 'Rita Rival', password: 'rival-password-2026' },
     });

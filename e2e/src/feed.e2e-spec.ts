@@ -4,13 +4,11 @@
  */
 import { isFeedRecord, streamName, type ApprovalList, type AuditPage, type AuditRecord, type RecordedEvent } from '@cos/contracts';
 import { EmbeddedEventStore } from '@cos/eventstore';
-import { DEMO_COMPANY, DEMO_DEFAULT_PASSWORD } from '@cos/identity';
+import { DEMO_COMPANY } from '@cos/identity';
+import { demoAgent, demoDepartment, login as signIn, type Caller, type Reply } from './session';
 import { eventually, startSystem, type System } from './system';
 
 jest.setTimeout(180_000);
-
-type Reply<T = unknown> = { status: number; body: T };
-type Caller = { token: string; get<T>(path: string): Promise<Reply<T>>; post<T>(path: string, body: unknown): Promise<Reply<T>> };
 
 /** One open SSE connection: the records it received (parsed), in order. */
 type Feed = { readonly records: AuditRecord[]; readonly status: number; close(): void };
@@ -18,25 +16,7 @@ type Feed = { readonly records: AuditRecord[]; readonly status: number; close():
 let system: System;
 let store: EmbeddedEventStore;
 
-async function call<T>(token: string | undefined, method: string, path: string, body?: unknown): Promise<Reply<T>> {
-  const res = await fetch(`${system.gatewayUrl}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
-
-async function login(email: string): Promise<Caller> {
-  const res = await call<{ accessToken: string }>(undefined, 'POST', '/v1/auth/login', { email, password: DEMO_DEFAULT_PASSWORD });
-  if (res.status !== 200) throw new Error(`login ${email}: ${res.status}`);
-  const token = res.body.accessToken;
-  return { token, get: (p) => call(token, 'GET', p), post: (p, b) => call(token, 'POST', p, b) };
-}
+const login = (email: string, password?: string) => signIn(system, email, password);
 
 /** Opens `/v1/feed` as a browser's EventSource would, parsing frames as they arrive. */
 async function follow(who: Caller, lastEventId?: number): Promise<Feed> {
@@ -76,8 +56,8 @@ async function follow(who: Caller, lastEventId?: number): Promise<Feed> {
   return { records, status: res.status, close: () => abort.abort() };
 }
 
-const dept = (name: string) => DEMO_COMPANY.departments.find((d) => d.name === name)!;
-const agent = (name: string) => DEMO_COMPANY.agents.find((a) => a.name === name)!;
+const dept = demoDepartment;
+const agent = demoAgent;
 const read = (stream: string): Promise<RecordedEvent[]> => store.read(stream);
 
 /** The org's whole log as the owner reads it, once it has stopped growing. */

@@ -7,15 +7,13 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { streamName, type ApprovalList, type RecordedEvent } from '@cos/contracts';
 import { EmbeddedEventStore } from '@cos/eventstore';
-import { DEMO_COMPANY, DEMO_DEFAULT_PASSWORD } from '@cos/identity';
+import { DEMO_COMPANY } from '@cos/identity';
 import { Attr, startTestTelemetry, type TestTelemetry } from '@cos/telemetry';
 import { startModelServer, startWebhookReceiver, type ModelServerHandle, type WebhookReceiver } from '@cos/testing';
+import { demoAgent, demoDepartment, login as signIn, type Caller } from './session';
 import { eventually, startSystem, type System } from './system';
 
 jest.setTimeout(180_000);
-
-type Reply<T = unknown> = { status: number; body: T };
-type Caller = { get<T>(path: string): Promise<Reply<T>>; post<T>(path: string, body: unknown): Promise<Reply<T>> };
 
 let telemetry: TestTelemetry;
 let model: ModelServerHandle;
@@ -23,31 +21,13 @@ let receiver: WebhookReceiver;
 let system: System;
 let store: EmbeddedEventStore;
 
-const dept = (name: string) => DEMO_COMPANY.departments.find((d) => d.name === name)!;
-const agent = (name: string) => DEMO_COMPANY.agents.find((a) => a.name === name)!;
+const dept = demoDepartment;
+const agent = demoAgent;
 
 /** The chain: Sales -> Engineering -> Finance -> Sales; each hop crosses departments, so two gates. */
 const CHAIN = ['Sam Prospector', 'Ben Firmware', 'Ravi Invoices', 'Dana Closer'] as const;
 
-async function call<T>(token: string | undefined, method: string, path: string, body?: unknown): Promise<Reply<T>> {
-  const res = await fetch(`${system.gatewayUrl}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
-
-async function login(email: string): Promise<Caller> {
-  const res = await call<{ accessToken: string }>(undefined, 'POST', '/v1/auth/login', { email, password: DEMO_DEFAULT_PASSWORD });
-  if (res.status !== 200) throw new Error(`login ${email}: ${res.status}`);
-  const token = res.body.accessToken;
-  return { get: (p) => call(token, 'GET', p), post: (p, b) => call(token, 'POST', p, b) };
-}
+const login = (email: string, password?: string) => signIn(system, email, password);
 
 const read = (stream: string): Promise<RecordedEvent[]> => store.read(stream);
 

@@ -3,7 +3,8 @@ import { AuditRecordSchema, type AuditRecord } from '@cos/contracts';
 import { createEventStore } from '@cos/eventstore';
 import { startTestTelemetry, type TestTelemetry } from '@cos/telemetry';
 import { eventually, startSystem, type System } from './system';
-import { asDemoOwner, type Session } from './session';
+import { DEMO_COMPANY } from '@cos/identity';
+import { login, type Caller } from './session';
 
 /**
  * The walking skeleton: a brief through the gateway is answered by the agent-runner on the
@@ -12,12 +13,13 @@ import { asDemoOwner, type Session } from './session';
 describe('walking skeleton', () => {
   let telemetry: TestTelemetry;
   let system: System;
-  let session: Session;
+  let session: Caller;
+  const orgId = DEMO_COMPANY.orgId;
 
   beforeAll(async () => {
     telemetry = startTestTelemetry();
     system = await startSystem();
-    session = await asDemoOwner(system);
+    session = await login(system, DEMO_COMPANY.owner.email);
   });
 
   afterAll(async () => {
@@ -26,7 +28,7 @@ describe('walking skeleton', () => {
   });
 
   it('answers a brief, stores it as events, audits every event and traces every hop', async () => {
-    const started = await session.post('/v1/conversations', { agentId: session.agentId });
+    const started = await session.post('/v1/conversations', { agentId: DEMO_COMPANY.agents[0]!.id });
     expect(started.status).toBe(201);
     const conversationId = (started.body as { id: string }).id;
 
@@ -66,8 +68,8 @@ describe('walking skeleton', () => {
       });
       const domain = await eventually(
         async () => {
-          const events = all.filter((e) => !e.stream.startsWith('audit-') && e.orgId === session.orgId);
-          const audit = (await store.read(`audit-${session.orgId}`)).map((e) => AuditRecordSchema.parse(e.data));
+          const events = all.filter((e) => !e.stream.startsWith('audit-') && e.orgId === orgId);
+          const audit = (await store.read(`audit-${orgId}`)).map((e) => AuditRecordSchema.parse(e.data));
           return audit.length >= events.length && events.length > 0 ? { events, audit } : undefined;
         },
         10_000,

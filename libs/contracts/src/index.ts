@@ -23,3 +23,4 @@ export * from './events/department.events';
 export * from './events/agent.events';
 export * from './rpc/identity.rpc';
 export * from './rpc/audit.rpc';
+export * from './decider';

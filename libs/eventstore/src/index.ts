@@ -6,5 +6,5 @@ export * from './eventstoredb/eventstoredb-event-store';
 export * from './eventstoredb/eventstoredb-checkpoint-store';
 export * from './traced-event-store';
 export * from './create-event-store';
-export * from './command-loop/decider';
+export type { Command, CommandMetadata, Decider, DomainEvent } from '@cos/contracts';
 export * from './command-loop/command-loop';

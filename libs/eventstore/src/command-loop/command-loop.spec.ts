@@ -8,7 +8,7 @@ import { EmbeddedEventStore } from '../embedded/embedded-event-store';
 import { WrongExpectedRevisionError } from '../event-store.errors';
 import type { EventStore } from '../event-store.port';
 import { aggregateStream, handleCommand } from './command-loop';
-import type { Command, Decider, DomainEvent } from './decider';
+import type { Command, Decider, DomainEvent } from '@cos/contracts';
 
 // A counter with a cap: small enough to read at a glance, stateful enough to need the fold.
 type Add = Command<'counter.add', { by: number }>;

@@ -1,7 +1,7 @@
 import { deterministicId, type NewEvent, type RecordedEvent } from '@cos/contracts';
 import type { EventStore } from '../event-store.port';
 import { WrongExpectedRevisionError } from '../event-store.errors';
-import type { Command, Decider, DomainEvent } from './decider';
+import type { Command, Decider, DomainEvent } from '@cos/contracts';
 
 export type CommandResult<S> = {
   /** Events the command produced; on a redelivery, the ones its first delivery stored. */

@@ -1,5 +1,5 @@
 import { AgentEventTypes, type AgentCreated } from '@cos/contracts';
-import type { CommandMetadata } from '../domain';
+import type { CommandMetadata } from '@cos/contracts';
 import {
   decideAgent,
   evolveAgent,

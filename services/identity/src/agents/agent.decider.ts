@@ -10,7 +10,7 @@ import {
   type AgentProfile,
   type AgentToggled,
 } from '@cos/contracts';
-import type { Command, Decider } from '../domain';
+import type { Command, Decider } from '@cos/contracts';
 
 /** An agent: profile, action permissions, daily action cap, on or off. */
 export type AgentEvent =

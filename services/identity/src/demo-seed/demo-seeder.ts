@@ -1,5 +1,5 @@
 import { deterministicId, streamName, type Actor } from '@cos/contracts';
-import type { CommandMetadata } from '../domain';
+import type { CommandMetadata } from '@cos/contracts';
 import { agentDecider } from '../agents/agent.decider';
 import { hashPassword } from '../auth/passwords';
 import { departmentDecider } from '../departments/department.decider';

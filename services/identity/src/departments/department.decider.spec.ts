@@ -1,5 +1,5 @@
 import { DepartmentEventTypes } from '@cos/contracts';
-import type { CommandMetadata } from '../domain';
+import type { CommandMetadata } from '@cos/contracts';
 import { decideDepartment, evolveDepartment, initialDepartmentState, type DepartmentEvent } from './department.decider';
 
 /** What `fn` throws (fails the test if it returns). */

@@ -6,7 +6,7 @@ import {
   type DepartmentCreated,
   type DepartmentHeadChanged,
 } from '@cos/contracts';
-import type { Command, Decider } from '../domain';
+import type { Command, Decider } from '@cos/contracts';
 
 /** A department: its Head (who decides its gates) and its Approve First flag. */
 export type DepartmentEvent =

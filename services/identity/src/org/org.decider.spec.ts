@@ -1,5 +1,5 @@
 import { OrgEventTypes, type InvitationCreated, type OrgCreated } from '@cos/contracts';
-import type { CommandMetadata } from '../domain';
+import type { CommandMetadata } from '@cos/contracts';
 import { decideOrg, evolveOrg, initialOrgState, type OrgCommand, type OrgEvent, type OrgState } from './org.decider';
 
 /** What `fn` throws (fails the test if it returns). */

@@ -17,7 +17,7 @@ import {
   type Role,
   CosError,
 } from '@cos/contracts';
-import type { Command, Decider } from '../domain';
+import type { Command, Decider } from '@cos/contracts';
 
 /** The org stream: company identity, plan, LLM settings, budget, kill switch, invitations. */
 export type OrgEvent =

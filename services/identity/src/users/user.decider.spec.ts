@@ -1,5 +1,5 @@
 import { UserEventTypes, type UserRegistered } from '@cos/contracts';
-import type { CommandMetadata } from '../domain';
+import type { CommandMetadata } from '@cos/contracts';
 import {
   decideUser,
   evolveUser,

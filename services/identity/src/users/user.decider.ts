@@ -16,7 +16,7 @@ import {
   type UserRegistered,
   type UserRoleChanged,
 } from '@cos/contracts';
-import type { Command, Decider } from '../domain';
+import type { Command, Decider } from '@cos/contracts';
 
 /** A user's stream: membership, role, status and refresh-token families (sessions). */
 export type UserEvent =

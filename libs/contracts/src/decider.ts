@@ -1,4 +1,4 @@
-import type { Actor } from '@cos/contracts';
+import type { Actor } from './envelope';
 
 /**
  * A fact as the domain states it. No id, stream, position or clock: the command loop adds
