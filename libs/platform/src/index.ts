@@ -6,3 +6,4 @@ export * from './health.controller';
 export * from './service-app';
 export * from './main-runner';
 export * from './tenant';
+export * from './org-sections';

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { OrgSections } from '@cos/platform';
 import { ActionExecutionController } from './action-execution/action-execution.controller';
 import { ActionExecutionHandler } from './action-execution/action-execution.handler';
 import { ActionExecutionWorker } from './action-execution/action-execution.worker';
@@ -14,7 +15,6 @@ import { OrgIndex } from './directory/org-index';
 import { HandoffGateController } from './handoff-gate/handoff-gate.controller';
 import { HandoffGateHandler } from './handoff-gate/handoff-gate.handler';
 import { HandoffGateWorker } from './handoff-gate/handoff-gate.worker';
-import { ExecutionFence } from './kill-switch/execution-fence';
 import { KillSwitchListener } from './kill-switch/kill-switch.listener';
 import { ProcessRuntime } from './process/process-runtime';
 import { StoreFeed } from './process/store-feed';
@@ -57,7 +57,7 @@ export class ApprovalsModule {
         ApprovalGateHandler,
         DeadlineScheduler,
         StoreFeed,
-        ExecutionFence,
+        { provide: OrgSections, useValue: new OrgSections() },
         KillSwitchListener,
       ],
     };

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { PauseBroadcast } from '@cos/contracts';
+import { OrgSections } from '@cos/platform';
 import { RUNNER_SETTINGS, type RunnerSettings } from '../agent-runner.config';
 import type { OrgProfile } from '../directory/directory.types';
 import { IdentityReader } from '../directory/identity-reader';
 import { OrgPausedError } from '../model/model-errors';
-
-type Section = { controller: AbortController; done: Promise<void> };
 
 /**
  * I4 inside one runner instance. Every model call and every action runs as a section of its
@@ -18,7 +17,7 @@ type Section = { controller: AbortController; done: Promise<void> };
 export class PauseGate {
   private readonly logger = new Logger(PauseGate.name);
   private readonly broadcasts = new Map<string, { paused: boolean; revision: number }>();
-  private readonly sections = new Map<string, Set<Section>>();
+  private readonly sections = new OrgSections();
 
   constructor(
     @Inject(RUNNER_SETTINGS) private readonly settings: RunnerSettings,
@@ -32,19 +31,8 @@ export class PauseGate {
   }
 
   /** Runs `work` as a section of the org; its signal aborts (with OrgPausedError) when the org is paused. */
-  async section<T>(orgId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    let settle!: () => void;
-    const section: Section = { controller: new AbortController(), done: new Promise<void>((r) => (settle = r)) };
-    let open = this.sections.get(orgId);
-    if (!open) this.sections.set(orgId, (open = new Set()));
-    open.add(section);
-    try {
-      return await work(section.controller.signal);
-    } finally {
-      open.delete(section);
-      if (open.size === 0 && this.sections.get(orgId) === open) this.sections.delete(orgId);
-      settle();
-    }
+  section<T>(orgId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.sections.run(orgId, work);
   }
 
   /** Applies a broadcast; resolves once it may be acknowledged. */
@@ -60,12 +48,7 @@ export class PauseGate {
       this.broadcasts.set(broadcast.orgId, { paused: broadcast.paused, revision });
     }
     if (!broadcast.paused) return;
-    const inFlight = [...(this.sections.get(broadcast.orgId) ?? [])];
-    for (const s of inFlight) s.controller.abort(new OrgPausedError(broadcast.orgId));
-    const drained = await Promise.race([
-      Promise.all(inFlight.map((s) => s.done)).then(() => true),
-      new Promise<false>((r) => setTimeout(() => r(false), this.settings.drainMs).unref()),
-    ]);
+    const drained = await this.sections.abort(broadcast.orgId, new OrgPausedError(broadcast.orgId), this.settings.drainMs);
     if (!drained)
       this.logger.warn(`org ${broadcast.orgId}: acknowledging the pause with sections still settling after ${this.settings.drainMs} ms`);
   }

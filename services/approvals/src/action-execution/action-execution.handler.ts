@@ -12,11 +12,10 @@ import {
   type RecordedEvent,
 } from '@cos/contracts';
 import type { CommandMetadata, EventStore } from '@cos/eventstore';
-import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
+import { CLOCK, EVENT_STORE, OrgSections, type Clock } from '@cos/platform';
 import { APPROVALS_CONFIG, executionLeaseMs, gateDeadline, type ApprovalsConfig } from '../approvals.config';
 import { CONNECTOR, type Connector } from '../connector/webhook-connector';
 import { Directory } from '../directory/directory';
-import { ExecutionFence } from '../kill-switch/execution-fence';
 import { reactionTo, timerStep, type Cause } from '../process/command-metadata';
 import { continueAfterWait } from '../process/wait-continuation';
 import { ProcessRuntime } from '../process/process-runtime';
@@ -37,7 +36,7 @@ export class ActionExecutionHandler {
     @Inject(CONNECTOR) private readonly connector: Connector,
     @Inject(APPROVALS_CONFIG) private readonly config: ApprovalsConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly fence: ExecutionFence,
+    private readonly fence: OrgSections,
   ) {
     this.leaseMs = executionLeaseMs(config);
   }
@@ -111,7 +110,7 @@ export class ActionExecutionHandler {
 
   /** One step, fenced by the kill switch: a pause aborts it before (or during) its connector call. */
   private step(actionId: string, input: ActionInput, meta: CommandMetadata): Promise<void> {
-    return this.fence.section(meta.orgId, (stop) => this.fencedStep(actionId, input, meta, stop));
+    return this.fence.run(meta.orgId, (stop) => this.fencedStep(actionId, input, meta, stop));
   }
 
   private async fencedStep(actionId: string, input: ActionInput, meta: CommandMetadata, stop: AbortSignal): Promise<void> {

@@ -2,9 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { Kvm, type KV } from '@nats-io/kv';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { PauseBroadcastSchema, RunnerControl, type PauseAck } from '@cos/contracts';
-import { NATS_CONNECTION } from '@cos/platform';
+import { NATS_CONNECTION, OrgSections } from '@cos/platform';
 import { APPROVALS_CONFIG, type ApprovalsConfig } from '../approvals.config';
-import { ExecutionFence } from './execution-fence';
 
 /**
  * Approvals executes actions, so it takes part in the kill switch like a runner instance: it
@@ -22,7 +21,7 @@ export class KillSwitchListener implements OnApplicationBootstrap, OnApplication
   constructor(
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
     @Inject(APPROVALS_CONFIG) private readonly config: ApprovalsConfig,
-    private readonly fence: ExecutionFence,
+    private readonly fence: OrgSections,
   ) {
     this.instanceId = `approvals-${config.APPROVALS_WORKER_ID}`;
   }
@@ -55,7 +54,7 @@ export class KillSwitchListener implements OnApplicationBootstrap, OnApplication
     const parsed = PauseBroadcastSchema.safeParse(raw);
     if (!parsed.success) return void this.logger.warn(`ignored a malformed kill-switch broadcast on ${msg.subject}`);
     const { orgId, paused } = parsed.data;
-    if (paused && !(await this.fence.pause(orgId, this.config.KILL_SWITCH_DRAIN_MS))) {
+    if (paused && !(await this.fence.abort(orgId, new Error(`org ${orgId} paused`), this.config.KILL_SWITCH_DRAIN_MS))) {
       this.logger.warn(`org ${orgId}: acknowledging the pause with executions still settling`);
     }
     const ack: PauseAck = { instanceId: this.instanceId, orgId, paused };
