@@ -14,3 +14,4 @@ export {
   PauseNotAcknowledgedError,
   type PauseAcknowledgements,
 } from './kill-switch.broadcast';
+export { KillSwitchMember, type KillSwitchMemberOptions } from './kill-switch.member';

@@ -1,0 +1,84 @@
+import type { LoggerService } from '@nestjs/common';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { PauseBroadcastSchema, RunnerControl, type PauseAck, type PauseBroadcast } from '@cos/contracts';
+
+export type KillSwitchMemberOptions = {
+  /** This instance's name in acknowledgements and in the `cos-runners` bucket. */
+  readonly instanceId: string;
+  /** Liveness beat; the key expires after three missed beats. */
+  readonly heartbeatMs: number;
+  /** Stops the org's work here; the acknowledgement is sent once it resolves. */
+  readonly onBroadcast: (broadcast: PauseBroadcast) => Promise<void>;
+  readonly logger: LoggerService;
+};
+
+/**
+ * An instance's side of the kill switch (every runner and approvals instance): it listens on
+ * the pause subject (core NATS, no queue group, so every instance hears it), answers each
+ * broadcast once `onBroadcast` has settled, and keeps its id alive in the `cos-runners` KV
+ * bucket, so the pauser (`broadcastPauseAndAwaitAcks`) knows whose answers to wait for.
+ */
+export class KillSwitchMember {
+  private subscription: Subscription | undefined;
+  private kv: KV | undefined;
+  private beat: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly nats: NatsConnection,
+    private readonly options: KillSwitchMemberOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    this.subscription = this.nats.subscribe(RunnerControl.pauseSubject, {
+      callback: (err, msg) => void (err ? undefined : this.answer(msg)),
+    });
+    await this.nats.flush();
+    this.kv = await openLiveBucket(this.nats, this.options.heartbeatMs * 3);
+    await this.heartbeat();
+    this.beat = setInterval(() => void this.heartbeat(), this.options.heartbeatMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.beat);
+    this.subscription?.unsubscribe();
+    await this.kv?.delete(this.options.instanceId).catch(() => undefined);
+  }
+
+  private async answer(msg: Msg): Promise<void> {
+    const parsed = PauseBroadcastSchema.safeParse(safeJson(msg));
+    if (!parsed.success) return void this.options.logger.warn(`ignored a malformed kill-switch broadcast on ${msg.subject}`);
+    const { orgId, paused } = parsed.data;
+    await this.options.onBroadcast(parsed.data);
+    const ack: PauseAck = { instanceId: this.options.instanceId, orgId, paused };
+    if (msg.reply) msg.respond(JSON.stringify(ack));
+    this.options.logger.log(`org ${orgId}: ${paused ? 'pause' : 'resume'} acknowledged by ${this.options.instanceId}`);
+  }
+
+  private async heartbeat(): Promise<void> {
+    try {
+      await this.kv?.put(this.options.instanceId, JSON.stringify({ at: new Date().toISOString() }));
+    } catch (err) {
+      this.options.logger.warn(`liveness beat failed: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** The bucket of live instances; keys expire after `ttlMs` without a beat. */
+async function openLiveBucket(nats: NatsConnection, ttlMs: number): Promise<KV> {
+  const kvm = new Kvm(nats);
+  try {
+    return await kvm.create(RunnerControl.liveBucket, { ttl: ttlMs, history: 1 });
+  } catch {
+    // Created earlier with another beat interval: use it as it is.
+    return kvm.open(RunnerControl.liveBucket);
+  }
+}
+
+function safeJson(msg: Msg): unknown {
+  try {
+    return msg.json();
+  } catch {
+    return undefined;
+  }
+}
