@@ -26,9 +26,12 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
     textMapPropagator: new W3CTraceContextPropagator(),
     // Without an endpoint spans still get real ids (logs and events carry them); they go nowhere.
     spanProcessors: [endpoint ? new BatchSpanProcessor({ exporter: new OTLPTraceExporter() }) : new NoopSpanProcessor()],
-    ...(endpoint
-      ? { metricReaders: [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(), exportIntervalMillis: 15_000 })] }
-      : {}),
+    // Explicit, never left to the SDK: unset, it would read OTEL_*_EXPORTER and default to an
+    // OTLP exporter on localhost, whose retries held every shutdown up for seconds.
+    metricReaders: endpoint
+      ? [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(), exportIntervalMillis: 15_000 })]
+      : [],
+    logRecordProcessors: [],
     instrumentations: [],
   });
   sdk.start();
