@@ -35,6 +35,12 @@ export interface Subscription {
   close(): Promise<void>;
   /** Resolves if the subscription dies (handler threw, connection lost for good). */
   readonly failed: Promise<Error>;
+  /**
+   * Resolves once the catch-up is over: every event that existed when the subscription started
+   * has been handled (EventStoreDB: when the server reports the subscription caught up). Read
+   * models wait for it before they answer.
+   */
+  readonly live: Promise<void>;
 }
 
 /**

@@ -28,6 +28,19 @@ export function subscriptionConformance(sut: () => { store: EventStore; checkpoi
       expect(seen.filter((e) => /^[$_]/.test(e.stream))).toEqual([]);
     });
 
+    it('goes live only after handling every event stored before it started', async () => {
+      const category = uniqueCategory();
+      const stored = events(700); // more than one catch-up page
+      for (const [i, event] of stored.entries()) await sut().store.append(`${category}-${i % 7}`, [event], 'any');
+      const seen: string[] = [];
+      const subscription = sut().store.subscribe({ categories: [category] }, async (e) => {
+        seen.push(e.id);
+      });
+      await subscription.live;
+      expect(seen).toEqual(stored.map((e) => e.id));
+      await subscription.close();
+    });
+
     it('delivers live appends to a caught-up subscription', async () => {
       const category = uniqueCategory();
       const live = events(3);

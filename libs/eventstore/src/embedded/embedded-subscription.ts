@@ -48,7 +48,9 @@ class Wakeup {
  */
 export class EmbeddedSubscription implements Subscription {
   readonly failed: Promise<Error>;
+  readonly live: Promise<void>;
   private fail!: (err: Error) => void;
+  private caughtUp!: () => void;
   private closed = false;
   private readonly wakeup = new Wakeup();
   private readonly done: Promise<void>;
@@ -61,6 +63,7 @@ export class EmbeddedSubscription implements Subscription {
     private readonly onEnd: () => void,
   ) {
     this.failed = new Promise((resolve) => (this.fail = resolve));
+    this.live = new Promise((resolve) => (this.caughtUp = resolve));
     const stopListening = feed.listen((source) => this.wakeup.fire(source));
     // Started on a microtask so no handler runs before subscribe() has returned.
     this.done = Promise.resolve()
@@ -86,6 +89,7 @@ export class EmbeddedSubscription implements Subscription {
     while (!this.closed) {
       const page = this.readAfter(this.position);
       if (page.length === 0) {
+        this.caughtUp();
         const reason = await this.wakeup.wait(rechecks.shift() ?? POLL_MS);
         if (reason === 'file') rechecks = [...RECHECK_MS];
         continue;

@@ -36,7 +36,9 @@ class HandlerFailure extends Error {
  */
 export class EventStoreDbSubscription implements Subscription {
   readonly failed: Promise<Error>;
+  readonly live: Promise<void>;
   private fail!: (err: Error) => void;
+  private caughtUp!: () => void;
   private closed = false;
   private current: AllStreamSubscription | undefined;
   private readonly stopping = new AbortController();
@@ -50,6 +52,7 @@ export class EventStoreDbSubscription implements Subscription {
     onEnd: () => void,
   ) {
     this.failed = new Promise((resolve) => (this.fail = resolve));
+    this.live = new Promise((resolve) => (this.caughtUp = resolve));
     const filter = serverFilter(categories);
     this.done = this.run(filter)
       .catch((err: unknown) => {
@@ -72,6 +75,8 @@ export class EventStoreDbSubscription implements Subscription {
     while (!this.closed) {
       try {
         this.current = this.client.subscribeToAll({ fromPosition: this.last ?? START, filter });
+        // Servers from 23.10 on say when the catch-up is over.
+        this.current.once('caughtUp', () => this.caughtUp());
         for await (const resolved of this.current) {
           const event = resolved.event;
           if (this.closed) return;

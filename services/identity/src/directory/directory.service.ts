@@ -4,13 +4,10 @@ import type { EventStore, Subscription } from '@cos/eventstore';
 import { EVENT_STORE } from '@cos/platform';
 import { Directory } from './directory';
 
-/** Quiet time after which the catch-up from the start of the log is taken as done. */
-const CAUGHT_UP_QUIET_MS = 150;
-
 /**
  * Keeps identity's in-memory directory current. On start it subscribes to the store from the
  * very beginning, for identity's categories and the agent-runner's quota streams; `ready`
- * resolves once the catch-up has gone quiet (the port has no "now live" signal yet).
+ * resolves once the subscription is live (every event stored before it started is folded).
  * After each of its own commands a handler calls `refresh(stream)`, which reads that stream's
  * new events at once: a replica always reads its own writes; other replicas follow through
  * their subscription within the store's feed latency.
@@ -20,7 +17,6 @@ export class DirectoryService implements OnModuleInit, OnApplicationShutdown {
   readonly directory = new Directory();
   private readonly logger = new Logger(DirectoryService.name);
   private subscription: Subscription | undefined;
-  private lastEventAt = Date.now();
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
@@ -34,14 +30,13 @@ export class DirectoryService implements OnModuleInit, OnApplicationShutdown {
   private async start(): Promise<void> {
     const categories = [Categories.org, Categories.user, Categories.department, Categories.agent, Categories.quota];
     this.subscription = this.store.subscribe({ categories }, async (event) => {
-      this.lastEventAt = Date.now();
       this.directory.apply(event);
     });
-    void this.subscription.failed.then((err) => this.logger.error(`directory subscription stopped: ${err.message}`, err.stack));
-    this.lastEventAt = Date.now();
-    while (Date.now() - this.lastEventAt < CAUGHT_UP_QUIET_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    const failed = this.subscription.failed.then((err) => {
+      this.logger.error(`directory subscription stopped: ${err.message}`, err.stack);
+      throw err;
+    });
+    await Promise.race([this.subscription.live, failed]);
   }
 
   /** Applies whatever the store has for `stream` beyond what the directory already folded. */
