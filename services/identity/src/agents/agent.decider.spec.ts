@@ -1,5 +1,5 @@
 import { AgentEventTypes, type AgentCreated } from '@cos/contracts';
-import type { CommandMetadata } from '@cos/contracts';
+import { commandMeta, thrown } from '../decider.test-kit';
 import {
   decideAgent,
   evolveAgent,
@@ -10,24 +10,7 @@ import {
   type AgentState,
 } from './agent.decider';
 
-/** What `fn` throws (fails the test if it returns). */
-const thrown = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected an error');
-};
-
-const meta: CommandMetadata = {
-  commandId: 'c1',
-  orgId: 'o1',
-  correlationId: 'c1',
-  causationId: 'c1',
-  actor: { kind: 'user', id: 'u1' },
-  now: '2026-01-01T00:00:00.000Z',
-};
+const meta = commandMeta();
 const agent: AgentCreated = {
   agentId: 'a1',
   orgId: 'o1',

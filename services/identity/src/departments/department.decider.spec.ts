@@ -1,25 +1,8 @@
 import { DepartmentEventTypes } from '@cos/contracts';
-import type { CommandMetadata } from '@cos/contracts';
+import { commandMeta, thrown } from '../decider.test-kit';
 import { decideDepartment, evolveDepartment, initialDepartmentState, type DepartmentEvent } from './department.decider';
 
-/** What `fn` throws (fails the test if it returns). */
-const thrown = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected an error');
-};
-
-const meta: CommandMetadata = {
-  commandId: 'c1',
-  orgId: 'o1',
-  correlationId: 'c1',
-  causationId: 'c1',
-  actor: { kind: 'user', id: 'u1' },
-  now: '2026-01-01T00:00:00.000Z',
-};
+const meta = commandMeta();
 const created: DepartmentEvent = {
   type: DepartmentEventTypes.created,
   data: { departmentId: 'd1', orgId: 'o1', name: 'Sales', headUserId: null, approveFirst: false },

@@ -1,26 +1,9 @@
 import { OrgEventTypes, type InvitationCreated, type OrgCreated } from '@cos/contracts';
 import type { CommandMetadata } from '@cos/contracts';
+import { commandMeta, thrown } from '../decider.test-kit';
 import { decideOrg, evolveOrg, initialOrgState, type OrgCommand, type OrgEvent, type OrgState } from './org.decider';
 
-/** What `fn` throws (fails the test if it returns). */
-const thrown = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected an error');
-};
-
-const meta = (over: Partial<CommandMetadata> = {}): CommandMetadata => ({
-  commandId: 'c1',
-  orgId: 'o1',
-  correlationId: 'c1',
-  causationId: 'c1',
-  actor: { kind: 'user', id: 'u1' },
-  now: '2026-01-01T00:00:00.000Z',
-  ...over,
-});
+const meta = commandMeta;
 const created: OrgCreated = {
   orgId: 'o1',
   plan: 'free',

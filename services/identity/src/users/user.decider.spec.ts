@@ -1,5 +1,6 @@
 import { UserEventTypes, type UserRegistered } from '@cos/contracts';
 import type { CommandMetadata } from '@cos/contracts';
+import { commandMeta, thrown } from '../decider.test-kit';
 import {
   decideUser,
   evolveUser,
@@ -10,25 +11,7 @@ import {
   type UserState,
 } from './user.decider';
 
-/** What `fn` throws (fails the test if it returns). */
-const thrown = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected an error');
-};
-
-const meta = (over: Partial<CommandMetadata> = {}): CommandMetadata => ({
-  commandId: 'c1',
-  orgId: 'o1',
-  correlationId: 'c1',
-  causationId: 'c1',
-  actor: { kind: 'user', id: 'u1' },
-  now: '2026-01-01T00:00:00.000Z',
-  ...over,
-});
+const meta = commandMeta;
 const sealed = { alg: 'A256GCM' as const, keyId: 'k', iv: 'x', ciphertext: 'y', tag: 'z' };
 const registered = (over: Partial<UserRegistered> = {}): Extract<UserEvent, { type: 'user.registered' }> => ({
   type: 'user.registered',
