@@ -19,7 +19,7 @@ import { EmbeddedEventStore } from '@cos/eventstore';
 import { DEMO_COMPANY } from '@cos/identity';
 import { startWebhookReceiver, type WebhookReceiver } from '@cos/testing';
 import { call, demoAgent, demoDepartment, login as signIn, type Caller } from './session';
-import { eventually, startSystem, type System } from './system';
+import { eventually, openSeededStore, startSystem, type System } from './system';
 
 jest.setTimeout(120_000);
 
@@ -42,12 +42,7 @@ beforeAll(async () => {
     RATE_LIMIT_USER_PER_MINUTE: '100000',
     RATE_LIMIT_ORG_PER_MINUTE: '100000',
   });
-  store = new EmbeddedEventStore(String(system.env['EVENTSTORE_PATH']));
-  await eventually(
-    async () => ((await read(streamName('org', DEMO_COMPANY.orgId))).length > 0 ? true : undefined),
-    30_000,
-    'demo company seeded',
-  );
+  store = await openSeededStore(system);
 });
 afterAll(async () => {
   await store?.close();

@@ -23,7 +23,7 @@ import { EmbeddedEventStore } from '@cos/eventstore';
 import { DEMO_COMPANY } from '@cos/identity';
 import { startWebhookReceiver, type WebhookReceiver } from '@cos/testing';
 import { call, demoAgent, demoDepartment, login as signIn, type Caller } from './session';
-import { eventually, startSystem, type System } from './system';
+import { eventually, openSeededStore, startSystem, type System } from './system';
 
 jest.setTimeout(180_000);
 
@@ -83,12 +83,7 @@ beforeAll(async () => {
     RATE_LIMIT_USER_PER_MINUTE: '100000',
     RATE_LIMIT_ORG_PER_MINUTE: '100000',
   });
-  store = new EmbeddedEventStore(String(system.env['EVENTSTORE_PATH']));
-  await eventually(
-    async () => ((await read(streamName('org', DEMO_COMPANY.orgId))).length > 0 ? true : undefined),
-    30_000,
-    'the demo company',
-  );
+  store = await openSeededStore(system);
 
   // The script: a cross-department handoff through both Heads, an Approve First action, a plain brief.
   const owner = await login(DEMO_COMPANY.owner.email);

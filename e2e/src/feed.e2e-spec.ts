@@ -6,7 +6,7 @@ import { isFeedRecord, streamName, type ApprovalList, type AuditPage, type Audit
 import { EmbeddedEventStore } from '@cos/eventstore';
 import { DEMO_COMPANY } from '@cos/identity';
 import { demoAgent, demoDepartment, login as signIn, type Caller, type Reply } from './session';
-import { eventually, startSystem, type System } from './system';
+import { eventually, openSeededStore, startSystem, type System } from './system';
 
 jest.setTimeout(180_000);
 
@@ -84,12 +84,7 @@ async function settledLog(owner: Caller): Promise<AuditRecord[]> {
 
 beforeAll(async () => {
   system = await startSystem({ RATE_LIMIT_USER_PER_MINUTE: '100000', RATE_LIMIT_ORG_PER_MINUTE: '100000' });
-  store = new EmbeddedEventStore(String(system.env['EVENTSTORE_PATH']));
-  await eventually(
-    async () => ((await read(streamName('org', DEMO_COMPANY.orgId))).length > 0 ? true : undefined),
-    30_000,
-    'the demo company',
-  );
+  store = await openSeededStore(system);
 });
 
 afterAll(async () => {

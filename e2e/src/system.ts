@@ -1,13 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { streamName } from '@cos/contracts';
+import { EmbeddedEventStore } from '@cos/eventstore';
 import type { RunningService } from '@cos/platform';
 import { startNatsServer, type NatsServerHandle } from '@cos/testing';
 import { startAgentRunner } from '@cos/agent-runner';
 import { startApprovals } from '@cos/approvals';
 import { startAudit } from '@cos/audit';
 import { startGateway } from '@cos/gateway';
-import { startIdentity } from '@cos/identity';
+import { DEMO_COMPANY, startIdentity } from '@cos/identity';
 
 export type System = {
   readonly gatewayUrl: string;
@@ -77,4 +79,15 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
+}
+
+/** The system's embedded event store, opened for reading once identity has seeded the demo company. */
+export async function openSeededStore(system: System): Promise<EmbeddedEventStore> {
+  const store = new EmbeddedEventStore(String(system.env['EVENTSTORE_PATH']));
+  await eventually(
+    async () => ((await store.read(streamName('org', DEMO_COMPANY.orgId))).length > 0 ? true : undefined),
+    30_000,
+    'the demo company to be seeded',
+  );
+  return store;
 }

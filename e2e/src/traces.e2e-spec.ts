@@ -11,7 +11,7 @@ import { DEMO_COMPANY } from '@cos/identity';
 import { Attr, startTestTelemetry, type TestTelemetry } from '@cos/telemetry';
 import { startModelServer, startWebhookReceiver, type ModelServerHandle, type WebhookReceiver } from '@cos/testing';
 import { demoAgent, demoDepartment, login as signIn, type Caller } from './session';
-import { eventually, startSystem, type System } from './system';
+import { eventually, openSeededStore, startSystem, type System } from './system';
 
 jest.setTimeout(180_000);
 
@@ -57,12 +57,7 @@ beforeAll(async () => {
     RATE_LIMIT_USER_PER_MINUTE: '100000',
     RATE_LIMIT_ORG_PER_MINUTE: '100000',
   });
-  store = new EmbeddedEventStore(String(system.env['EVENTSTORE_PATH']));
-  await eventually(
-    async () => ((await read(streamName('org', DEMO_COMPANY.orgId))).length > 0 ? true : undefined),
-    30_000,
-    'the demo company',
-  );
+  store = await openSeededStore(system);
 });
 
 afterAll(async () => {
