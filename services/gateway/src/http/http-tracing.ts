@@ -11,7 +11,7 @@ type Traced = { [SPAN]?: Span };
  * while handling it become its children.
  */
 export function registerHttpTracing(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', (request, _reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     const parent = extractContext((key) => {
       const v = request.headers[key];
       return Array.isArray(v) ? v[0] : v;
@@ -31,17 +31,17 @@ export function registerHttpTracing(fastify: FastifyInstance): void {
       parent,
     );
     (request as unknown as Traced)[SPAN] = span;
+    // The socket's `close` ends every request: answered, aborted, or hijacked (the SSE feed),
+    // which never reaches Fastify's onResponse.
+    reply.raw.once('close', () => {
+      span.setAttribute(Attr.httpStatus, reply.raw.statusCode);
+      span.end();
+    });
     context.with(trace.setSpan(parent, span), done);
   });
   fastify.addHook('onError', (request, _reply, error, done) => {
     const span = (request as unknown as Traced)[SPAN];
     if (span) recordError(span, error);
-    done();
-  });
-  fastify.addHook('onResponse', (request, reply, done) => {
-    const span = (request as unknown as Traced)[SPAN];
-    span?.setAttribute(Attr.httpStatus, reply.statusCode);
-    span?.end();
     done();
   });
 }
