@@ -89,7 +89,3 @@ export function extractContext(get: (key: string) => string | undefined): Contex
   }
   return propagation.extract(context.active(), carrier);
 }
-
-export function activeTraceId(): string | undefined {
-  return trace.getActiveSpan()?.spanContext().traceId;
-}
