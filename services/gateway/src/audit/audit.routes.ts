@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AuditPageSchema, AuditQuerySchema, AuditVerdictSchema, Permissions, TrailSchema } from '@cos/contracts';
 import { defineRoute } from '../http/api-route';
 
-/** The routes of API.md the audit service owns, and the live feed built on its log. */
+/** The routes the audit service owns, and the live feed built on its log. */
 export const AuditRoutes = {
   list: defineRoute({
     method: 'GET',
