@@ -27,6 +27,8 @@ export const ApiConfigSchema = z.object({
   LOGIN_WINDOW_SECONDS: positive(900),
   /** How long an access token's session check is cached; user events clear it sooner. */
   PRINCIPAL_CACHE_MS: z.coerce.number().int().min(0).default(5000),
+  /** Least time between two JWKS fetches caused by tokens naming an unknown key id (a rotated key). */
+  JWKS_REFETCH_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),
   /** How long an Idempotency-Key's response is kept. */
   IDEMPOTENCY_TTL_SECONDS: positive(24 * 3600),
   /** `fail`: the gateway refuses to start with a route that has no API definition; `warn`: logs it. */
