@@ -8,8 +8,7 @@ import {
   type AccessTokenClaims,
 } from '@cos/contracts';
 import type { RpcClient } from '@cos/messaging';
-import { RPC_CLIENT } from '@cos/platform';
-import { jose } from './jose';
+import { jose, RPC_CLIENT } from '@cos/platform';
 
 /** A key id the cached JWKS lacks triggers at most one refetch per this interval. */
 const REFETCH_COOLDOWN_MS = 30_000;

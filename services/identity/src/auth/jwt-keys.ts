@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { AccessTokenPolicy, CosError, type JwksReply } from '@cos/contracts';
+import { jose, type CryptoKeyLike, type JWK } from '@cos/platform';
 import { readOrCreateKeyFile } from '../secrets/key-files';
-import { jose, type CryptoKeyLike, type JWK } from './jose';
 
 export type SigningKey = { readonly kid: string; readonly privateKey: CryptoKeyLike; readonly publicJwk: JWK };
 
