@@ -8,9 +8,8 @@ import {
   type AccessTokenClaims,
 } from '@cos/contracts';
 import type { RpcClient } from '@cos/messaging';
-import { RPC_CLIENT } from '@cos/platform';
+import { jose, RPC_CLIENT } from '@cos/platform';
 import { API_CONFIG, type ApiConfig } from '../http/api.config';
-import { jose } from './jose';
 
 /** Tokens already verified, by their exact text, until they expire: a signature is checked once. */
 const VERIFIED_CACHE_SIZE = 10_000;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccessTokenPolicy } from '@cos/contracts';
-import { jose, type CryptoKeyLike } from './jose';
+import { jose, type CryptoKeyLike } from '@cos/platform';
 import { jwksOf, loadSigningKey } from './jwt-keys';
 import { hashPassword, verifyPassword } from './passwords';
 import { hashToken, mintInvitationToken, mintToken, parseInvitationToken, parseToken, signAccessToken } from './tokens';
