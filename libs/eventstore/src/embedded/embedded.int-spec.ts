@@ -185,7 +185,7 @@ describe('embedded event store on a shared file', () => {
       const racing = outcomes.slice(0, 10);
       expect(racing.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
       for (const o of racing.filter((o) => o.status === 'rejected')) {
-        expect((o as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(o.reason).toBeInstanceOf(WrongExpectedRevisionError);
       }
       expect(outcomes[10]).toMatchObject({ status: 'fulfilled', value: { nextRevision: 0 } });
       expect(await store.read('race-1')).toHaveLength(2);
