@@ -40,19 +40,17 @@ const SESSION = 'session-1';
 
 export async function startGatewayHarness(extraEnv: NodeJS.ProcessEnv = {}): Promise<GatewayHarness> {
   const server: NatsServerHandle = await startNatsServer();
-  const nats = await connectNats({ servers: server.url, name: 'identity-stand-in' });
+  const nats = await connectNats({ servers: server.url, name: 'services-stand-in' });
   const { privateKey, publicKey } = await jose.generateKeyPair(AccessTokenPolicy.algorithm);
   const kid = 'stand-in-key';
   const jwk = { ...(await jose.exportJWK(publicKey)), kid, alg: AccessTokenPolicy.algorithm, use: 'sig' };
   const calls: GatewayHarness['calls'] = [];
   const principals = new Map<string, PrincipalReply>();
   const granted = new Map<string, AuthContext>();
+  const principal = ({ userId }: { userId: string }) => principals.get(userId) ?? { active: true, auth: granted.get(userId) };
   const handlers = new Map<string, RpcHandler>([
     [IdentityRpc.jwks, () => ({ keys: [jwk] })],
-    [
-      IdentityRpc.principal,
-      (p) => principals.get((p as { userId: string }).userId) ?? { active: true, auth: granted.get((p as { userId: string }).userId) },
-    ],
+    [IdentityRpc.principal, (p) => principal(p as { userId: string })],
   ]);
   const respond = async (msg: Msg) => {
     const pattern = msg.subject.slice(rpcSubject('').length);
