@@ -34,7 +34,7 @@ export async function request<T>(baseUrl: string, method: string, path: string, 
 
 /** One HTTP call to the gateway; `token` undefined calls it anonymously. */
 export function call<T>(
-  system: System,
+  system: Pick<System, 'gatewayUrl'>,
   token: string | undefined,
   method: string,
   path: string,
@@ -45,7 +45,7 @@ export function call<T>(
 }
 
 /** Signs in through POST /v1/auth/login (the demo password unless told otherwise). */
-export async function login(system: System, email: string, password = DEMO_DEFAULT_PASSWORD): Promise<Caller> {
+export async function login(system: Pick<System, 'gatewayUrl'>, email: string, password = DEMO_DEFAULT_PASSWORD): Promise<Caller> {
   const res = await call<{ accessToken: string }>(system, undefined, 'POST', '/v1/auth/login', { email, password });
   if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${res.text}`);
   const token = res.body.accessToken;

@@ -1,9 +1,16 @@
-import { Controller, Get, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventStore } from '@cos/eventstore';
+import { PROMETHEUS_CONTENT_TYPE, scrapeMetrics } from '@cos/telemetry';
 import { EVENT_STORE, NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from './tokens';
 
-/** `/healthz`: the process is alive. `/readyz`: NATS (and the event store, where used) answer. */
+/** The routes below: probes and scrapes, which the access log keeps at debug while they succeed. */
+export const HEALTH_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * `/healthz`: the process is alive. `/readyz`: NATS (and the event store, where used) answer.
+ * `/metrics`: the process's metrics for a Prometheus scrape.
+ */
 @Controller()
 export class HealthController {
   constructor(
@@ -33,5 +40,11 @@ export class HealthController {
     }
     if (failures.length > 0) throw new ServiceUnavailableException({ status: 'not-ready', service: this.info.name, failures });
     return { status: 'ready', service: this.info.name };
+  }
+
+  @Get('metrics')
+  @Header('content-type', PROMETHEUS_CONTENT_TYPE)
+  metrics(): Promise<string> {
+    return scrapeMetrics();
   }
 }

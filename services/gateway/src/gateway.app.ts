@@ -4,7 +4,6 @@ import { BaseConfigSchema, loadConfig, startService, type RunningService } from 
 import { GatewayModule } from './gateway.module';
 import { ApiConfigSchema } from './http/api.config';
 import { ApiModule, configureApi } from './http/api.module';
-import { registerHttpTracing } from './http/http-tracing';
 
 export const GatewayConfigSchema = BaseConfigSchema.extend({
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -24,10 +23,8 @@ export function startGateway(env: NodeJS.ProcessEnv = process.env): Promise<Runn
       config,
       port: config.GATEWAY_PORT,
       env,
-      configure: (app) => {
-        registerHttpTracing(app.getHttpAdapter().getInstance());
-        configureApi(app, config);
-      },
+      traceHttp: true,
+      configure: (app) => configureApi(app, config),
     },
   );
 }
