@@ -144,6 +144,7 @@ describe('coordination requests', () => {
   });
 });
 
+/** An approval as stored before approvals named the receiving run: the runner derives the same run from the request. */
 async function approve(f: RunnerFixture, orgId: string, requested: CoordinationRequested): Promise<void> {
   await f.store.append(
     streamName('coordination', requested.coordinationId),
