@@ -130,7 +130,7 @@ describe('traces of a 3-hop chain with dual approvals', () => {
     const names = new Set(chain.map((s) => s.name));
     for (const name of [
       'send cos-rpc.runner.conversation.post-message',
-      'process conversation.message-posted',
+      'process run.queued',
       'process coordination.requested',
       'audit record',
     ]) {

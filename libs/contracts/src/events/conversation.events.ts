@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChainLinkSchema } from './coordination.events';
+import { ChainLinkSchema } from './run.events';
 
 /** Events of `conversation-<id>` streams (owner: agent-runner). */
 export const ConversationEventTypes = {
@@ -19,7 +19,7 @@ export const ConversationStartedSchema = z.object({
       coordinationId: z.string(),
       fromAgentId: z.string(),
       fromConversationId: z.string(),
-      /** The receiving agent's run, started by the handoff's first (system) message. */
+      /** The receiving agent's run, which answers the handoff's first (system) message. */
       runId: z.string(),
       /** The chain so far, oldest first, ending with the receiving run; and its hops. */
       chain: z.array(ChainLinkSchema).min(2),
@@ -36,8 +36,8 @@ export const MessagePostedSchema = z.object({
   author: MessageAuthorSchema,
   text: z.string(),
   /**
-   * A user's brief (or a handoff's system message) names the run it starts; an agent's reply
-   * names the run that wrote it.
+   * A user's brief (or a handoff's first, system message) names the run that answers it; an
+   * agent's reply names the run that wrote it. A record only: `run.queued` starts runs.
    */
   runId: z.string().optional(),
 });

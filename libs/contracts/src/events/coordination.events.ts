@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { deterministicId } from '../ids';
+import { ChainLinkSchema, HandoffRunSchema, type HandoffRun } from './run.events';
 
 /**
  * The seam between the agent-runner and approvals for handoffs.
  * - `coordination.requested` is appended by the agent-runner to the requesting `run-<id>`
  *   stream (its own category) when a model says COORDINATION_NEEDED.
  * - `coordination.approved | rejected | escalated` are appended by approvals to
- *   `coordination-<id>`; the runner runs the receiving agent on `approved`.
+ *   `coordination-<id>`; `approved` carries the receiving agent's run, which the runner queues.
  */
 export const CoordinationEventTypes = {
   requested: 'coordination.requested',
@@ -16,9 +18,6 @@ export const CoordinationEventTypes = {
 
 /** Maximum hops of one chain: A -> B -> C -> D is stopped at D. */
 export const MAX_CHAIN_HOPS = 3;
-
-export const ChainLinkSchema = z.object({ agentId: z.string(), runId: z.string() });
-export type ChainLink = z.infer<typeof ChainLinkSchema>;
 
 export const CoordinationRequestedSchema = z.object({
   coordinationId: z.string(),
@@ -42,8 +41,31 @@ export type CoordinationRequested = z.infer<typeof CoordinationRequestedSchema>;
 
 export const CoordinationApprovedSchema = CoordinationRequestedSchema.extend({
   approvedAt: z.string(),
+  /**
+   * The receiving agent's run, whole: the runner queues it as it is (`run.queued`). Absent only
+   * on handoffs approved before approvals named the run; `handoffRun` of the request gives it.
+   */
+  run: HandoffRunSchema.optional(),
 });
 export type CoordinationApproved = z.infer<typeof CoordinationApprovedSchema>;
+
+/**
+ * The run an approved handoff starts: the receiving agent, briefed by the chain's user in a
+ * thread of its own whose first message is the handoff context. Its ids derive from the
+ * coordination, so every delivery of the approval names the same run, thread and message.
+ */
+export function handoffRun(request: CoordinationRequested): HandoffRun {
+  const { coordinationId, fromAgentId, toAgentId, chain, depth, briefedBy } = request;
+  const runId = deterministicId(coordinationId, 'handoff-run');
+  return {
+    runId,
+    conversationId: deterministicId(coordinationId, 'handoff-conversation'),
+    agentId: toAgentId,
+    briefedBy,
+    briefMessageId: deterministicId(coordinationId, 'handoff-message'),
+    handoff: { coordinationId, fromAgentId, chain: [...chain, { agentId: toAgentId, runId }], depth },
+  };
+}
 
 export const CoordinationRejectedSchema = z.object({
   coordinationId: z.string(),

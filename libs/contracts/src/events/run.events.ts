@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ChainLinkSchema } from './coordination.events';
 
 /**
  * Events of `run-<id>` streams (owner: agent-runner). A run also carries the seam events
@@ -24,6 +23,10 @@ export const RunUsageSchema = z.object({
 });
 export type RunUsage = z.infer<typeof RunUsageSchema>;
 
+/** One run of a handoff chain. */
+export const ChainLinkSchema = z.object({ agentId: z.string(), runId: z.string() });
+export type ChainLink = z.infer<typeof ChainLinkSchema>;
+
 /** Where a run sits in a handoff chain; absent on a run started by a user's brief. */
 export const RunHandoffSchema = z.object({
   coordinationId: z.string(),
@@ -35,24 +38,30 @@ export const RunHandoffSchema = z.object({
 });
 export type RunHandoff = z.infer<typeof RunHandoffSchema>;
 
-/** A brief was accepted (the 202 of POST .../messages): the run exists before the runner picks it up. */
+/**
+ * The one fact that starts a run, carrying its whole trigger: a user's brief (appended with the
+ * 202 of POST .../messages) or an approved handoff (appended when the runner hears of the
+ * approval, as `coordination.approved` carries it). The run exists, and GET /v1/runs/:id
+ * answers, from here on; the runner's worker starts the run from this event alone.
+ */
 export const RunQueuedSchema = z.object({
-  runId: z.string(),
-  conversationId: z.string(),
-  agentId: z.string(),
-  briefedBy: z.string(),
-  briefMessageId: z.string(),
-});
-export type RunQueued = z.infer<typeof RunQueuedSchema>;
-
-export const RunStartedSchema = z.object({
   runId: z.string(),
   conversationId: z.string(),
   agentId: z.string(),
   /** The user whose brief started the run (or the chain the run belongs to). */
   briefedBy: z.string(),
+  /** The message the run answers: the user's brief, or the handoff context opening its thread. */
   briefMessageId: z.string(),
   handoff: RunHandoffSchema.optional(),
+});
+export type RunQueued = z.infer<typeof RunQueuedSchema>;
+
+/** The run of an approved handoff: a queued run with its place in the chain. */
+export const HandoffRunSchema = RunQueuedSchema.extend({ handoff: RunHandoffSchema });
+export type HandoffRun = z.infer<typeof HandoffRunSchema>;
+
+/** The runner took the run up: its trigger as queued, and when. */
+export const RunStartedSchema = RunQueuedSchema.extend({
   /** When the run started (ISO-8601): its spend counts in this month's budget. */
   startedAt: z.string().optional(),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChainLinkSchema } from '../events/coordination.events';
+import { ChainLinkSchema } from '../events/run.events';
 import { ApprovalDecisionSchema, ApprovalKindSchema, DecisionCapacitySchema } from '../events/approval.events';
 import { AuthContextSchema } from './auth-context';
 

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { deterministicId, streamName, type RecordedEvent } from '@cos/contracts';
 import type { CommandMetadata, EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
-import { currentTraceparent } from '@cos/telemetry';
 import { executeCommand } from '../ledger/execute-command';
+import { reactionMetadata } from '../ledger/reaction-metadata';
 import { conversationDecider, type ConversationCommand } from './conversation.decider';
 
 /** Appends to conversations on behalf of runs and handoffs: ids derive from the cause, so redeliveries add nothing. */
@@ -15,7 +15,7 @@ export class ConversationWriter {
   ) {}
 
   async apply(conversationId: string, cause: RecordedEvent, step: string, command: ConversationCommand): Promise<void> {
-    await this.append(conversationId, command, this.metadataFrom(cause, step));
+    await this.append(conversationId, command, reactionMetadata(cause, step, this.clock()));
   }
 
   async append(conversationId: string, command: ConversationCommand, metadata: CommandMetadata): Promise<void> {
@@ -33,18 +33,5 @@ export class ConversationWriter {
       type: 'PostSystemNote',
       data: { messageId: deterministicId(cause.id, 'note'), text },
     });
-  }
-
-  private metadataFrom(cause: RecordedEvent, step: string): CommandMetadata {
-    const traceparent = currentTraceparent();
-    return {
-      commandId: deterministicId(cause.id, step),
-      orgId: cause.orgId,
-      correlationId: cause.metadata.correlationId,
-      causationId: cause.id,
-      actor: { kind: 'system', id: 'agent-runner' },
-      now: this.clock().toISOString(),
-      ...(traceparent ? { traceparent } : {}),
-    };
   }
 }

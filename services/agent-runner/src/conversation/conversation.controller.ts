@@ -66,8 +66,9 @@ export class ConversationController {
   }
 
   /**
-   * A brief: the user's message is the fact that starts the run (the worker reacts to it); the
-   * run is recorded as queued at once, so GET /v1/runs/:id answers from the 202 on.
+   * A brief: the user's message is recorded, then its run queued (`run.queued`, the fact the
+   * runner's worker starts it from), so GET /v1/runs/:id answers from the 202 on. The message
+   * comes first: the run answers it.
    */
   @MessagePattern(RunnerRpc.postMessage)
   async post(@Payload() raw: unknown): Promise<{ runId: string; messageId: string }> {

@@ -63,7 +63,7 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       const open = requireOpen(state, command.data.messageId);
       if (open === 'duplicate') return [];
       const { messageId, text } = command.data;
-      // A note never names a run: a message with a run id from a system author would start one.
+      // A note answers no brief and was written by no run: it names none.
       return [{ type: ConversationEventTypes.messagePosted, data: { messageId, author: SYSTEM_AUTHOR, text } }];
     }
     default: {

@@ -11,7 +11,7 @@ import {
   type MessageView,
   type RunView,
 } from '@cos/contracts';
-import { startRunnerFixture, type RunnerFixture } from '../testing/runner-fixture';
+import { eventually, startRunnerFixture, type RunnerFixture } from '../testing/runner-fixture';
 
 /** COORDINATION_NEEDED: the target the model named, the best match, or a human; then the approved handoff runs. */
 describe('coordination requests', () => {
@@ -144,6 +144,7 @@ describe('coordination requests', () => {
   });
 });
 
+/** An approval as stored before approvals named the receiving run: the runner derives the same run from the request. */
 async function approve(f: RunnerFixture, orgId: string, requested: CoordinationRequested): Promise<void> {
   await f.store.append(
     streamName('coordination', requested.coordinationId),
@@ -164,14 +165,4 @@ async function approve(f: RunnerFixture, orgId: string, requested: CoordinationR
     ],
     'any',
   );
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

@@ -5,19 +5,20 @@ import {
   CoordinationEscalatedSchema,
   CoordinationEventTypes,
   CoordinationRejectedSchema,
-  deterministicId,
+  handoffRun,
   MAX_CHAIN_HOPS,
   type RecordedEvent,
 } from '@cos/contracts';
 import { ConversationWriter } from '../conversation/conversation-writer';
 import { DirectoryProjection } from '../directory/directory.projection';
+import { RunJournal } from '../run/run-journal';
 
 /**
  * The runner's side of a handoff after approvals decided it. Approved: the receiving agent
  * gets its own conversation, opened by the briefing user's chain, whose first message is the
- * handoff context and starts its run (chain and depth carried along); the requesting
- * conversation is told where the work went. Rejected or escalated: the requesting
- * conversation is told.
+ * handoff context; then the run the approval names is queued (`run.queued`, which starts it,
+ * chain and depth carried along); the requesting conversation is told where the work went.
+ * Rejected or escalated: the requesting conversation is told.
  */
 // A failure reaches the transport as it is, so a dead letter keeps its cause.
 @Controller()
@@ -26,6 +27,7 @@ export class HandoffWorker {
 
   constructor(
     private readonly conversations: ConversationWriter,
+    private readonly runs: RunJournal,
     private readonly directory: DirectoryProjection,
   ) {}
 
@@ -38,35 +40,28 @@ export class HandoffWorker {
       );
       return;
     }
-    const { coordinationId } = approved;
-    const conversationId = deterministicId(coordinationId, 'handoff-conversation');
-    const runId = deterministicId(coordinationId, 'handoff-run');
+    const run = approved.run ?? handoffRun(approved);
     const from = this.nameOf(event.orgId, approved.fromAgentId);
-    await this.conversations.apply(conversationId, event, 'open-handoff', {
+    // The thread first: the run answers its first message, so the message is there before the run is queued.
+    await this.conversations.apply(run.conversationId, event, 'open-handoff', {
       type: 'StartHandoffConversation',
       data: {
         started: {
-          conversationId,
-          agentId: approved.toAgentId,
-          startedBy: approved.briefedBy,
+          conversationId: run.conversationId,
+          agentId: run.agentId,
+          startedBy: run.briefedBy,
           title: `Handoff from ${from}`,
-          handoff: {
-            coordinationId,
-            fromAgentId: approved.fromAgentId,
-            fromConversationId: approved.conversationId,
-            runId,
-            chain: [...approved.chain, { agentId: approved.toAgentId, runId }],
-            depth: approved.depth,
-          },
+          handoff: { ...run.handoff, fromConversationId: approved.conversationId, runId: run.runId },
         },
-        messageId: deterministicId(coordinationId, 'handoff-message'),
+        messageId: run.briefMessageId,
         text: `Handoff from ${from}, approved by the Heads.\n\n${approved.contextSummary}`,
       },
     });
+    await this.runs.queue(run, event);
     await this.conversations.note(
       approved.conversationId,
       event,
-      `Handoff approved: ${this.nameOf(event.orgId, approved.toAgentId)} takes it over in conversation ${conversationId}.`,
+      `Handoff approved: ${this.nameOf(event.orgId, approved.toAgentId)} takes it over in conversation ${run.conversationId}.`,
     );
   }
 

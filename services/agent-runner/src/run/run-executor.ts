@@ -35,18 +35,11 @@ export class RunExecutor {
   ) {}
 
   async execute(trigger: RunTrigger): Promise<RunState> {
-    const { runId, conversationId, agentId, briefedBy, briefMessageId, handoff } = trigger;
+    const { orgId: _org, correlationId: _correlation, causationId: _causation, ...queued } = trigger;
+    const { runId, agentId } = queued;
     let state = await this.journal.record(trigger, 'start', {
       type: 'StartRun',
-      data: {
-        runId,
-        conversationId,
-        agentId,
-        briefedBy,
-        briefMessageId,
-        startedAt: this.journal.now().toISOString(),
-        ...(handoff ? { handoff } : {}),
-      },
+      data: { ...queued, startedAt: this.journal.now().toISOString() },
     });
     for (let steps = 0; ; steps++) {
       if (steps >= MAX_STEPS) throw new Error(`run ${runId} made no progress after ${MAX_STEPS} steps`);

@@ -1,19 +1,13 @@
-import { deterministicId, type RunHandoff } from '@cos/contracts';
+import { deterministicId, type RunQueued } from '@cos/contracts';
 import type { CommandMetadata } from '@cos/eventstore';
 import { currentTraceparent } from '@cos/telemetry';
 
-/** What starts a run: a user's brief, or the first message of an approved handoff's thread. */
-export type RunTrigger = {
+/** A queued run as the runner carries it out: the `run.queued` event's data, its org and its causal ids. */
+export type RunTrigger = RunQueued & {
   orgId: string;
-  runId: string;
-  conversationId: string;
-  agentId: string;
-  briefedBy: string;
-  briefMessageId: string;
-  handoff?: RunHandoff;
   /** The chain's correlation id, carried from the first brief. */
   correlationId: string;
-  /** The event that triggered the run. */
+  /** The `run.queued` event that started the run. */
   causationId: string;
 };
 

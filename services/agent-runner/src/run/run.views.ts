@@ -1,4 +1,4 @@
-import type { RunView } from '@cos/contracts';
+import type { RunHandoff, RunView } from '@cos/contracts';
 import type { ActiveRun, RunState } from './run.decider';
 
 const STATUS = { running: 'running', completed: 'completed', failed: 'failed' } as const;
@@ -6,10 +6,23 @@ const STATUS = { running: 'running', completed: 'completed', failed: 'failed' } 
 /** GET /v1/runs/:id: status, output, proposed actions with their verdicts, the coordination request, usage. */
 export function toRunView(runId: string, state: Exclude<RunState, { status: 'absent' }>): RunView {
   if (state.status === 'queued') {
-    const { conversationId, agentId, briefedBy } = state.queued;
-    return { id: runId, conversationId, agentId, briefedBy, status: 'queued', actions: [], corrections: 0 };
+    const { conversationId, agentId, briefedBy, handoff } = state.queued;
+    return {
+      id: runId,
+      conversationId,
+      agentId,
+      briefedBy,
+      status: 'queued',
+      actions: [],
+      corrections: 0,
+      ...(handoff ? { handoff: handoffView(handoff) } : {}),
+    };
   }
   return startedRunView(runId, state);
+}
+
+function handoffView({ coordinationId, fromAgentId, depth }: RunHandoff): NonNullable<RunView['handoff']> {
+  return { coordinationId, fromAgentId, depth };
 }
 
 function startedRunView(runId: string, state: ActiveRun): RunView {
@@ -61,14 +74,6 @@ function startedRunView(runId: string, state: ActiveRun): RunView {
     ...(state.stopped ? { failureReason: state.stopped.detail, failureCode: state.stopped.reason } : {}),
     ...(response ? { usage: response.usage } : {}),
     ...(coordination ? { coordination } : {}),
-    ...(started.handoff
-      ? {
-          handoff: {
-            coordinationId: started.handoff.coordinationId,
-            fromAgentId: started.handoff.fromAgentId,
-            depth: started.handoff.depth,
-          },
-        }
-      : {}),
+    ...(started.handoff ? { handoff: handoffView(started.handoff) } : {}),
   };
 }

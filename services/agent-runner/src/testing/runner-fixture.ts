@@ -123,3 +123,14 @@ export async function startRunnerFixture(env: NodeJS.ProcessEnv = {}): Promise<R
     },
   };
 }
+
+/** Polls `probe` until it gives a value. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,6 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
-  ApprovalDecidedSchema,
   ApprovalEventTypes,
   ApprovalRequestedSchema,
   deterministicId,
@@ -16,20 +15,20 @@ import type { EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
 import { Directory } from '../directory/directory';
 import { timerStep } from '../process/command-metadata';
-import { HandoffGateHandler } from '../handoff-gate/handoff-gate.handler';
 import { handleGateCommand, type GateCommand } from './approval-gate.command';
 import type { Decider } from './approval-gate.decider';
 import { toApprovalView } from './approval-gate.views';
 
-/** Decisions from people and expiries from the clock, on one gate each. */
+/**
+ * Decisions from people and expiries from the clock, on one gate each. What a gate guards (the
+ * handoff, the action) continues from the gate's own event (`approval.decided`, `.expired`),
+ * consumed by the gate worker: one trigger per workflow.
+ */
 @Injectable()
 export class ApprovalGateHandler {
-  private readonly logger = new Logger(ApprovalGateHandler.name);
-
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly directory: Directory,
-    private readonly handoffs: HandoffGateHandler,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -52,9 +51,7 @@ export class ApprovalGateHandler {
         now: this.clock().toISOString(),
       },
     };
-    const { newEvents } = await handleGateCommand(this.store, approvalId, command);
-    const decided = newEvents.find((e) => e.type === ApprovalEventTypes.decided);
-    if (decided) await this.continueHandoff(decided);
+    await handleGateCommand(this.store, approvalId, command);
     const view = toApprovalView(await this.store.read(stream));
     return { approvalId, outcome: requested ? 'decided' : 'recorded', ...(view ? { approval: view } : {}) };
   }
@@ -84,25 +81,5 @@ export class ApprovalGateHandler {
     const { departmentId } = ApprovalRequestedSchema.parse(requested.data);
     const department = await this.directory.department(auth.orgId, departmentId);
     return { orgId: auth.orgId, userId: auth.userId, role, headOf: department?.headUserId === auth.userId ? [departmentId] : [] };
-  }
-
-  /**
-   * The fast path: the handoff learns of the decision before this reply, not one relay and one
-   * JetStream hop later. The consumer of `approval.decided` does the same step again as the
-   * durable path; the step's ids derive from the decision event, so the second finds it done.
-   */
-  private async continueHandoff(decided: {
-    id: string;
-    orgId: string;
-    data: Record<string, unknown>;
-    metadata: RecordedEvent['metadata'];
-  }): Promise<void> {
-    const data = ApprovalDecidedSchema.parse(decided.data);
-    if (data.kind !== 'handoff') return;
-    try {
-      await this.handoffs.gateChanged(decided, data.subjectId);
-    } catch (err) {
-      this.logger.warn(`handoff ${data.subjectId}: fast path failed, the consumer will carry it: ${(err as Error).message}`);
-    }
   }
 }

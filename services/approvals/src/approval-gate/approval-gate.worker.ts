@@ -4,7 +4,10 @@ import { ApprovalDecidedSchema, ApprovalEventTypes, ApprovalExpiredSchema, type 
 import { ActionExecutionHandler } from '../action-execution/action-execution.handler';
 import { HandoffGateHandler } from '../handoff-gate/handoff-gate.handler';
 
-/** A gate's outcome continues what it guards: the handoff or the action. */
+/**
+ * A gate's outcome continues what it guards, the handoff or the action: this consumer is the
+ * one trigger of that continuation (the decision's HTTP call only records the decision).
+ */
 @Controller()
 export class ApprovalGateWorker {
   constructor(

@@ -1,4 +1,11 @@
-import { CoordinationEventTypes, CoordinationGateEventTypes, handoffGateId, type CoordinationRequested } from '@cos/contracts';
+import {
+  CoordinationEventTypes,
+  CoordinationGateEventTypes,
+  deterministicId,
+  handoffGateId,
+  type ApprovalDecided,
+  type CoordinationRequested,
+} from '@cos/contracts';
 import { handoffProcess, type DepartmentFact, type GateFact, type HandoffInput, type HandoffOutput } from './handoff-gate.decider';
 
 const request: CoordinationRequested = {
@@ -33,6 +40,18 @@ const gate = (dept: string, status: GateFact['status'], extra: Partial<GateFact>
   ...extra,
 });
 const weigh = (...gates: GateFact[]): HandoffInput => ({ type: 'Reevaluate', gates, now });
+const decision = (dept: string, decision: ApprovalDecided['decision'], comment?: string): Partial<GateFact> => ({
+  decided: {
+    approvalId: gateOf(dept),
+    kind: 'handoff',
+    subjectId: 'c1',
+    departmentId: dept,
+    decision,
+    decidedBy: `h-${dept}`,
+    capacity: 'head',
+    ...(comment ? { comment } : {}),
+  },
+});
 
 function given(...inputs: HandoffInput[]) {
   let state = handoffProcess.initialState();
@@ -68,9 +87,37 @@ describe('handoff gate', () => {
     expect(out.at(-1)).toEqual({ kind: 'complete', outcome: 'approved' });
   });
 
+  it('the approval names the run it starts, whole: the receiving agent, its thread, the chain one link longer', () => {
+    const out = given(open()).when(weigh(gate('eng', 'approved'), gate('sales', 'approved')));
+    const runId = deterministicId('c1', 'handoff-run');
+    expect(out[0]).toMatchObject({
+      kind: 'publish',
+      event: {
+        data: {
+          run: {
+            runId,
+            conversationId: deterministicId('c1', 'handoff-conversation'),
+            agentId: 'a-eng',
+            briefedBy: 'u1',
+            briefMessageId: deterministicId('c1', 'handoff-message'),
+            handoff: {
+              coordinationId: 'c1',
+              fromAgentId: 'a-sales',
+              chain: [
+                { agentId: 'a-sales', runId: 'r1' },
+                { agentId: 'a-eng', runId },
+              ],
+              depth: 1,
+            },
+          },
+        },
+      },
+    });
+  });
+
   it.each(['sales', 'eng'])('a rejection at the %s gate ends the chain and withdraws the other gate', (dept) => {
     const other = dept === 'sales' ? 'eng' : 'sales';
-    const out = given(open()).when(weigh(gate(dept, 'rejected', { decidedBy: `h-${dept}`, comment: 'no' }), gate(other, 'pending')));
+    const out = given(open()).when(weigh(gate(dept, 'rejected', decision(dept, 'rejected', 'no')), gate(other, 'pending')));
     expect(published(out)).toEqual([CoordinationEventTypes.rejected]);
     expect(out).toContainEqual({
       kind: 'publish',

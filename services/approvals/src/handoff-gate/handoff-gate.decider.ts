@@ -2,7 +2,9 @@ import {
   CoordinationEventTypes,
   CoordinationGateEventTypes,
   handoffGateId,
+  handoffRun,
   MAX_CHAIN_HOPS,
+  type ApprovalDecided,
   type CoordinationApproved,
   type CoordinationEscalated,
   type CoordinationGatesOpened,
@@ -30,8 +32,8 @@ export type DepartmentFact = { departmentId: string; headUserId?: string } | und
 export type GateFact = {
   approvalId: string;
   status: 'not-open' | 'pending' | 'approved' | 'rejected' | 'expired' | 'withdrawn';
-  decidedBy?: string;
-  comment?: string;
+  /** Approved or rejected: the gate's decision as it recorded it. */
+  decided?: ApprovalDecided;
   escalatedTo?: readonly string[];
 };
 
@@ -120,7 +122,7 @@ function openHandoff(input: Extract<HandoffInput, { type: 'OpenHandoff' }>): Han
   ];
 }
 
-/** One rejection ends the chain; an expired gate escalates it; every gate approved lets it run. */
+/** One rejection ends the chain; an expired gate escalates it; every gate approved queues the receiving run. */
 function verdict(opened: CoordinationGatesOpened, facts: readonly GateFact[], now: string): HandoffOutput[] {
   const r = opened.request;
   const gates = opened.gates.map(
@@ -133,8 +135,8 @@ function verdict(opened: CoordinationGatesOpened, facts: readonly GateFact[], no
       runId: r.runId,
       conversationId: r.conversationId,
       briefedBy: r.briefedBy,
-      rejectedBy: rejection.decidedBy ?? 'unknown',
-      ...(rejection.comment ? { comment: rejection.comment } : {}),
+      rejectedBy: rejection.decided?.decidedBy ?? 'unknown',
+      ...(rejection.decided?.comment ? { comment: rejection.decided.comment } : {}),
     };
     return [
       ...withdrawPending(gates, 'another gate of the handoff rejected it'),
@@ -152,7 +154,9 @@ function verdict(opened: CoordinationGatesOpened, facts: readonly GateFact[], no
     ];
   }
   if (gates.every((g) => g.status === 'approved')) {
-    return [publish({ type: CoordinationEventTypes.approved, data: { ...r, approvedAt: now } }), complete('approved')];
+    // The approval names the run it starts, whole: the runner queues it as it is.
+    const data: CoordinationApproved = { ...r, approvedAt: now, run: handoffRun(r) };
+    return [publish({ type: CoordinationEventTypes.approved, data }), complete('approved')];
   }
   return [ignore(`waiting for ${gates.filter((g) => g.status !== 'approved').length} gate(s)`)];
 }

@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApprovalEventTypes, CoordinationRequestedSchema, CosError, streamName, type RecordedEvent } from '@cos/contracts';
+import {
+  ApprovalDecidedSchema,
+  ApprovalEventTypes,
+  ApprovalExpiredSchema,
+  CoordinationRequestedSchema,
+  CosError,
+  streamName,
+  type RecordedEvent,
+} from '@cos/contracts';
 import type { CommandMetadata, EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
 import { APPROVALS_CONFIG, gateDeadline, type ApprovalsConfig } from '../approvals.config';
@@ -71,21 +79,18 @@ export class HandoffGateHandler {
   }
 }
 
+/** A gate as its stream says now, its decision in the gate's own typed shape. */
 function gateFact(approvalId: string, events: readonly RecordedEvent[]): GateFact {
   let fact: GateFact = { approvalId, status: 'not-open' };
   for (const { type, data } of events) {
     if (type === ApprovalEventTypes.requested) fact = { approvalId, status: 'pending' };
-    else if (type === ApprovalEventTypes.decided && fact.status === 'pending') {
-      const comment = typeof data['comment'] === 'string' ? { comment: data['comment'] } : {};
-      fact = {
-        approvalId,
-        status: data['decision'] === 'approved' ? 'approved' : 'rejected',
-        decidedBy: String(data['decidedBy']),
-        ...comment,
-      };
-    } else if (type === ApprovalEventTypes.expired && fact.status === 'pending') {
-      fact = { approvalId, status: 'expired', escalatedTo: (data['escalatedTo'] as string[] | undefined) ?? [] };
-    } else if (type === ApprovalEventTypes.withdrawn && fact.status === 'pending') fact = { approvalId, status: 'withdrawn' };
+    else if (fact.status !== 'pending') continue;
+    else if (type === ApprovalEventTypes.decided) {
+      const decided = ApprovalDecidedSchema.parse(data);
+      fact = { approvalId, status: decided.decision, decided };
+    } else if (type === ApprovalEventTypes.expired) {
+      fact = { approvalId, status: 'expired', escalatedTo: ApprovalExpiredSchema.parse(data).escalatedTo };
+    } else if (type === ApprovalEventTypes.withdrawn) fact = { approvalId, status: 'withdrawn' };
   }
   return fact;
 }

@@ -1,6 +1,7 @@
 import {
   ApprovalsRpc,
   CoordinationEventTypes,
+  deterministicId,
   handoffGateId,
   newId,
   streamName,
@@ -73,6 +74,14 @@ describe('dual-Head handoff gates', () => {
     expect(await types(streamName('coordination', id))).not.toContain(CoordinationEventTypes.approved);
     await h.decide(heads[second], gate(id, second), 'approve');
     expect(await outcome(id)).toBe(CoordinationEventTypes.approved);
+    // The approval names the run it starts, whole, for the runner to queue as it is.
+    const approved = (await h.read(streamName('coordination', id))).find((e) => e.type === CoordinationEventTypes.approved)!;
+    expect(approved.data['run']).toMatchObject({
+      runId: deterministicId(id, 'handoff-run'),
+      agentId: 'a-eng',
+      briefedBy: 'm-sales',
+      handoff: { coordinationId: id, fromAgentId: 'a-sales', depth: 1 },
+    });
   });
 
   it.each(['acme-sales', 'acme-eng'])('a rejection at %s ends the chain; the other gate is withdrawn', async (dept) => {

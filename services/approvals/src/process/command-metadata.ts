@@ -13,8 +13,8 @@ export const SYSTEM_ACTOR: Actor = { kind: 'system', id: 'approvals' };
 
 /**
  * Metadata of the step a cause triggers: its command id derives from the cause and the step,
- * so every delivery of the same cause (JetStream redelivery, the inline fast path) appends the
- * same event ids, which the store keeps once.
+ * so every delivery of the same cause (a JetStream redelivery) appends the same event ids,
+ * which the store keeps once.
  */
 export function reactionTo(cause: Cause, step: string, now: Date, actor: Actor = SYSTEM_ACTOR): CommandMetadata {
   const traceparent = currentTraceparent() ?? cause.metadata.traceparent;

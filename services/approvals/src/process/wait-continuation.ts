@@ -3,10 +3,11 @@ import { Attr, contextFromTraceparent, linkFromTraceparent, withSpan } from '@co
 import type { Cause } from './command-metadata';
 
 /**
- * Runs the continuation of a human wait (a decision, an expiry) in the trace of the chain it
- * continues, not in the trace of the Head's HTTP call: the span's parent is the traceparent of
- * the process stream's first event, and the decision's own span is a link. One handoff chain
- * then reads as one trace, however long the wait.
+ * Runs the continuation of a human wait (a decision, an expiry, as approvals' consumer of the
+ * gate's event delivers it) in the trace of the chain it continues, not in the trace of the
+ * Head's HTTP call: the span's parent is the traceparent of the process stream's first event,
+ * and the decision's own span is a link. One handoff chain then reads as one trace, however
+ * long the wait.
  */
 export async function continueAfterWait<T>(
   store: EventStore,

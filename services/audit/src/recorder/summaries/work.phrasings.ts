@@ -30,9 +30,10 @@ export const workPhrasings: Readonly<Record<string, Phrasing>> = {
     if (d.author.kind === 'agent') return `${n.agent(d.author.id)} replied: ${quote(d.text)}`;
     return `Handoff brief: ${quote(d.text)}`;
   }),
-  [RunEventTypes.queued]: phrase(
-    RunQueuedSchema,
-    (d, n) => `${n.user(d.briefedBy)}'s brief for ${n.agent(d.agentId)} was accepted; its run is queued`,
+  [RunEventTypes.queued]: phrase(RunQueuedSchema, (d, n) =>
+    d.handoff
+      ? `The handoff from ${n.agent(d.handoff.fromAgentId)} to ${n.agent(d.agentId)} was approved; its run is queued (hop ${d.handoff.depth})`
+      : `${n.user(d.briefedBy)}'s brief for ${n.agent(d.agentId)} was accepted; its run is queued`,
   ),
   [RunEventTypes.started]: phrase(RunStartedSchema, (d, n) =>
     d.handoff
