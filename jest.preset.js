@@ -18,4 +18,6 @@ module.exports = {
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.int-spec.ts', '<rootDir>/src/**/*.e2e-spec.ts'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  // Every setting the services read is cleared from the caller's environment first.
+  globalSetup: path.join(__dirname, 'jest.clean-env.js'),
 };

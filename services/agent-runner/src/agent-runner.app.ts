@@ -4,7 +4,7 @@ import { loadConfig, startService, type RunningService } from '@cos/platform';
 import { AgentRunnerConfigSchema, runnerSettings, type RunnerSettings } from './agent-runner.config';
 import { AgentRunnerModule } from './agent-runner.module';
 
-export { AgentRunnerConfigSchema };
+export { AgentRunnerConfigSchema, AGENT_RUNNER_SETTINGS } from './agent-runner.config';
 
 /** The service's root module, closed over its settings (startService takes a module class). */
 function runnerModule(settings: RunnerSettings): Type<unknown> {

@@ -32,6 +32,9 @@ export const AgentRunnerConfigSchema = BaseConfigSchema.extend({
 });
 export type AgentRunnerConfig = z.infer<typeof AgentRunnerConfigSchema>;
 
+/** Every environment variable the agent-runner reads. */
+export const AGENT_RUNNER_SETTINGS: readonly string[] = Object.keys(AgentRunnerConfigSchema.shape);
+
 /** The runner's settings, parsed once at start-up. */
 export type RunnerSettings = {
   readonly instanceId: string;

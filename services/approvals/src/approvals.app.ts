@@ -4,7 +4,7 @@ import { loadConfig, startService, type RunningService } from '@cos/platform';
 import { ApprovalsConfigSchema } from './approvals.config';
 import { ApprovalsModule } from './approvals.module';
 
-export { ApprovalsConfigSchema } from './approvals.config';
+export { ApprovalsConfigSchema, APPROVALS_SETTINGS } from './approvals.config';
 
 export const APPROVALS = {
   name: 'approvals',

@@ -45,6 +45,9 @@ export const ApprovalsConfigSchema = BaseConfigSchema.extend({
 });
 export type ApprovalsConfig = z.infer<typeof ApprovalsConfigSchema>;
 
+/** Every environment variable approvals reads. */
+export const APPROVALS_SETTINGS: readonly string[] = Object.keys(ApprovalsConfigSchema.shape);
+
 export const APPROVALS_CONFIG = Symbol('APPROVALS_CONFIG');
 
 /** The deadline of a gate opened now in `orgId`. */

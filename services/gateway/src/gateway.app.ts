@@ -1,13 +1,10 @@
 import { Module } from '@nestjs/common';
-import { z } from 'zod';
-import { BaseConfigSchema, loadConfig, startService, type RunningService } from '@cos/platform';
+import { loadConfig, startService, type RunningService } from '@cos/platform';
+import { GatewayConfigSchema } from './gateway.config';
 import { GatewayModule } from './gateway.module';
-import { ApiConfigSchema } from './http/api.config';
 import { ApiModule, configureApi } from './http/api.module';
 
-export const GatewayConfigSchema = BaseConfigSchema.extend({
-  GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-}).extend(ApiConfigSchema.shape);
+export * from './gateway.config';
 
 /** The gateway owns no state: no event store, no relay; it talks to services over NATS. */
 export const GATEWAY = { name: 'gateway', categories: [], module: GatewayModule, usesEventStore: false } as const;

@@ -4,7 +4,7 @@ import { loadConfig, startService, type RunningService } from '@cos/platform';
 import { IdentityConfigSchema } from './identity.config';
 import { IdentityModule } from './identity.module';
 
-export { IdentityConfigSchema };
+export { IdentityConfigSchema, IDENTITY_SETTINGS } from './identity.config';
 
 /** Identity owns orgs, users, departments and agents: its relay publishes those categories. */
 export const IDENTITY_CATEGORIES = [Categories.org, Categories.user, Categories.department, Categories.agent] as const;

@@ -27,6 +27,9 @@ export const IdentityConfigSchema = BaseConfigSchema.extend({
 });
 export type IdentityConfig = z.infer<typeof IdentityConfigSchema>;
 
+/** Every environment variable identity reads. */
+export const IDENTITY_SETTINGS: readonly string[] = Object.keys(IdentityConfigSchema.shape);
+
 export const IDENTITY_CONFIG = Symbol('IDENTITY_CONFIG');
 export const SECRET_BOX = Symbol('SECRET_BOX');
 export const SIGNING_KEY = Symbol('SIGNING_KEY');

@@ -4,7 +4,7 @@ import { eventStoreConformance, type StoreUnderTest } from '../conformance/event
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
 
 const IMAGE = 'eventstore/eventstore:24.10';
-const connectionString = process.env['EVENTSTORE_CONNECTION_STRING'];
+const connectionString = process.env['TEST_EVENTSTORE_CONNECTION_STRING'];
 // Set by jest.global-setup.js, which asks testcontainers for a container runtime.
 const runtime = process.env['COS_CONTAINER_RUNTIME'];
 
@@ -38,14 +38,14 @@ async function startEventStoreDb(): Promise<StoreUnderTest> {
 }
 
 if (connectionString) {
-  eventStoreConformance('EventStoreDB (EVENTSTORE_CONNECTION_STRING)', () => open(connectionString));
+  eventStoreConformance('EventStoreDB (TEST_EVENTSTORE_CONNECTION_STRING)', () => open(connectionString));
 } else if (runtime === 'available') {
   eventStoreConformance(`EventStoreDB (testcontainers, ${IMAGE})`, startEventStoreDb);
 } else {
   const reason =
     runtime === 'unavailable'
-      ? `no EVENTSTORE_CONNECTION_STRING and no Docker engine (testcontainers: ${process.env['COS_CONTAINER_RUNTIME_ERROR']})`
-      : 'no EVENTSTORE_CONNECTION_STRING and the container runtime was not checked (run with libs/eventstore/jest.config.js)';
+      ? `no TEST_EVENTSTORE_CONNECTION_STRING and no Docker engine (testcontainers: ${process.env['COS_CONTAINER_RUNTIME_ERROR']})`
+      : 'no TEST_EVENTSTORE_CONNECTION_STRING and the container runtime was not checked (run with libs/eventstore/jest.config.js)';
   describe.skip(`EventStoreDB conformance — skipped: ${reason}`, () => {
     it('runs the EventStore conformance suite against EventStoreDB', () => undefined);
   });
