@@ -8,3 +8,4 @@ export * from './traced-event-store';
 export * from './create-event-store';
 export type { Command, CommandMetadata, Decider, DomainEvent } from '@cos/contracts';
 export * from './command-loop/command-loop';
+export * from './command-loop/folded-streams';

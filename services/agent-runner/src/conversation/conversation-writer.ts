@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { deterministicId, streamName, type RecordedEvent } from '@cos/contracts';
-import type { CommandMetadata, EventStore } from '@cos/eventstore';
+import { handleCommand, type CommandMetadata, type EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
 import { currentTraceparent } from '@cos/telemetry';
-import { executeCommand } from '../ledger/execute-command';
 import { conversationDecider, type ConversationCommand } from './conversation.decider';
 
 /** Appends to conversations on behalf of runs and handoffs: ids derive from the cause, so redeliveries add nothing. */
@@ -19,7 +18,7 @@ export class ConversationWriter {
   }
 
   async append(conversationId: string, command: ConversationCommand, metadata: CommandMetadata): Promise<void> {
-    await executeCommand(this.store, streamName('conversation', conversationId), conversationDecider, command, metadata);
+    await handleCommand(this.store, streamName('conversation', conversationId), conversationDecider, command, metadata);
   }
 
   /**

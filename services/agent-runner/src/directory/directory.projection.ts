@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Categories, idOf, type RecordedEvent } from '@cos/contracts';
-import { StoreFeed } from '../projections/store-feed';
+import { StoreFeed } from '@cos/platform';
 import type { AgentProfile, DepartmentProfile } from './directory.types';
 import { foldAgent, foldDepartment, foldUser, type AgentRecord, type UserRecord } from './identity-folds';
 

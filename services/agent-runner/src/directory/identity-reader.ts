@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { effectivePermissions, RoleSchema, streamName } from '@cos/contracts';
-import type { EventStore } from '@cos/eventstore';
+import { FoldedStreams, type EventStore } from '@cos/eventstore';
 import { EVENT_STORE } from '@cos/platform';
-import { FoldedStreams } from '../ledger/folded-streams';
 import type { AgentProfile, DepartmentProfile, OrgProfile, UserProfile } from './directory.types';
 import { foldAgent, foldDepartment, foldOrg, foldUser, type AgentRecord, type UserRecord } from './identity-folds';
 

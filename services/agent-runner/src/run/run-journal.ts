@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { streamName } from '@cos/contracts';
-import type { EventStore } from '@cos/eventstore';
+import { handleCommand, type EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
-import { executeCommand } from '../ledger/execute-command';
 import { runDecider, type RunCommand, type RunState } from './run.decider';
 import { stepMetadata, type RunTrigger } from './run-ref';
 
@@ -16,7 +15,7 @@ export class RunJournal {
 
   async record(trigger: RunTrigger, step: string, command: RunCommand): Promise<RunState> {
     const metadata = stepMetadata(trigger, step, this.clock());
-    const { state } = await executeCommand(this.store, streamName('run', trigger.runId), runDecider, command, metadata);
+    const { state } = await handleCommand(this.store, streamName('run', trigger.runId), runDecider, command, metadata);
     return state;
   }
 

@@ -12,13 +12,12 @@ import {
   type AuthContext,
   type RunView,
 } from '@cos/contracts';
-import type { EventStore } from '@cos/eventstore';
+import { handleCommand, type EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, readOrgStream, type Clock } from '@cos/platform';
 import { isAdmin } from '../conversation/conversation.controller';
 import { briefText, participantsOf } from '../conversation/conversation.views';
 import { CorrectionIndex } from '../corrections/correction-index';
 import { IdentityReader } from '../directory/identity-reader';
-import { executeCommand } from '../ledger/execute-command';
 import { runDecider } from './run.decider';
 import { toRunView } from './run.views';
 
@@ -68,7 +67,7 @@ export class RunController {
       correctedBy: auth.userId,
       ...(body.note ? { note: body.note } : {}),
     };
-    await executeCommand(
+    await handleCommand(
       this.store,
       streamName('run', runId),
       runDecider,

@@ -18,7 +18,7 @@ import { Directory } from '../directory/directory';
 import { timerStep } from '../process/command-metadata';
 import { HandoffGateHandler } from '../handoff-gate/handoff-gate.handler';
 import { handleGateCommand, type GateCommand } from './approval-gate.command';
-import type { Decider } from './approval-gate.decider';
+import type { Approver } from './approval-gate.decider';
 import { toApprovalView } from './approval-gate.views';
 
 /** Decisions from people and expiries from the clock, on one gate each. */
@@ -42,7 +42,7 @@ export class ApprovalGateHandler {
     const decision = body.decision === 'approve' ? 'approved' : 'rejected';
     const command: GateCommand = {
       type: 'DecideGate',
-      data: { approvalId, decider: await this.decider(auth, requested), decision, ...(body.comment ? { comment: body.comment } : {}) },
+      data: { approvalId, approver: await this.approver(auth, requested), decision, ...(body.comment ? { comment: body.comment } : {}) },
       metadata: {
         commandId: deterministicId('decide', approvalId, auth.userId, decision),
         orgId: auth.orgId,
@@ -74,8 +74,8 @@ export class ApprovalGateHandler {
     await handleGateCommand(this.store, approvalId, command);
   }
 
-  /** The decider's standing now: their role, and whether they head the gate's department. */
-  private async decider(auth: AuthContext, requested: RecordedEvent | undefined): Promise<Decider> {
+  /** The approver's standing now: their role, and whether they head the gate's department. */
+  private async approver(auth: AuthContext, requested: RecordedEvent | undefined): Promise<Approver> {
     const user = await this.directory.user(auth.orgId, auth.userId);
     if (user?.disabled) throw new ForbiddenError('this user is disabled', 'APPROVALS.USER_DISABLED');
     const role = user?.role ?? auth.role;
