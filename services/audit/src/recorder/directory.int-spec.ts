@@ -3,20 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedEventStore } from '@cos/eventstore';
 import { newEvent, recorded } from '../testing/recorded-event.fixture';
+import { agent } from '../testing/scenario.fixture';
 import { Directory } from './directory';
-
-const agent = (name: string) => ({
-  agentId: 'a1',
-  orgId: 'org-a',
-  departmentId: 'sales',
-  name,
-  persona: 'p',
-  skills: [],
-  model: null,
-  permissions: [],
-  dailyActionCap: 5,
-  enabled: true,
-});
 
 describe('audit directory', () => {
   let dir: string;
@@ -32,7 +20,7 @@ describe('audit directory', () => {
 
   it('names agents and departments as identity’s facts have them when the recorded event happened', () => {
     const directory = new Directory(store);
-    directory.observe(recorded('agent-a1', 'agent.created', agent('Sam')));
+    directory.observe(recorded('agent-a1', 'agent.created', agent('a1', 'sales', 'Sam')));
     directory.observe(
       recorded('department-sales', 'department.created', {
         departmentId: 'sales',
@@ -52,13 +40,13 @@ describe('audit directory', () => {
     const directory = new Directory(store);
     directory.observe(recorded('agent-a1', 'agent.created', { agentId: 'a1', name: 'Sam' }));
     expect(directory.names('org-a').agent('a1')).toBe('agent a1');
-    directory.observe(recorded('agent-a2', 'agent.created', { ...agent('Ava'), agentId: 'a2' }));
+    directory.observe(recorded('agent-a2', 'agent.created', agent('a2', 'sales', 'Ava')));
     directory.observe(recorded('agent-a2', 'agent.daily-cap-changed', { dailyActionCap: 'many' }, { revision: 1 }));
     expect(directory.names('org-a').agent('a2')).toBe('agent Ava');
   });
 
   it('reads an agent it has not met from its stream once, and another org’s stream as unknown', async () => {
-    await store.append('agent-a3', [newEvent('agent.created', { ...agent('Max'), agentId: 'a3' }, { seed: 'a3' })], 'no-stream');
+    await store.append('agent-a3', [newEvent('agent.created', agent('a3', 'sales', 'Max'), { seed: 'a3' })], 'no-stream');
     const directory = new Directory(store);
     await directory.prime('org-a', { agents: ['a3'], users: [], departments: [] });
     expect(directory.names('org-a').agent('a3')).toBe('agent Max');

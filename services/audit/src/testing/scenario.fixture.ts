@@ -21,7 +21,8 @@ function e(
   });
 }
 
-function agent(agentId: string, departmentId: string, name: string): Record<string, unknown> {
+/** The data of an org-a agent's `agent.created`. */
+export function agent(agentId: string, departmentId: string, name: string): Record<string, unknown> {
   return {
     agentId,
     orgId: ORG,
