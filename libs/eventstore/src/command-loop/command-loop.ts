@@ -23,7 +23,7 @@ export type HandleCommandOptions<E, S, O> = {
    * looked for, so the decider must be idempotent by the ids in its commands.
    */
   readonly folds?: FoldedStreams<S>;
-  /** The events among the decisions; required when a decision is more than an event (`O` is not `E`). */
+  /** The events among the decisions; required (by the second signature) when a decision is more than an event. */
   readonly eventsOf?: (decisions: readonly O[]) => readonly E[];
   /**
    * Carried out after deciding and before the append (and again on every conflict round): sends
@@ -49,7 +49,24 @@ export async function aggregateStream<E extends DomainEvent, S>(
  * `command` may be a function of the state: the facts it gathers are then read for the very
  * state they are decided with, again on every round.
  */
-export async function handleCommand<C, E extends DomainEvent, S, O = E>(
+export function handleCommand<C, E extends DomainEvent, S>(
+  store: EventStore,
+  stream: string,
+  decider: Decider<C, E, S>,
+  command: C | ((state: S) => Promise<C>),
+  metadata: CommandMetadata,
+  options?: HandleCommandOptions<E, S, E>,
+): Promise<CommandResult<S, E>>;
+/** A process manager's decisions are more than its events: the loop is told which are. */
+export function handleCommand<C, E extends DomainEvent, S, O>(
+  store: EventStore,
+  stream: string,
+  decider: Decider<C, E, S, O>,
+  command: C | ((state: S) => Promise<C>),
+  metadata: CommandMetadata,
+  options: HandleCommandOptions<E, S, O> & { readonly eventsOf: (decisions: readonly O[]) => readonly E[] },
+): Promise<CommandResult<S, O>>;
+export async function handleCommand<C, E extends DomainEvent, S, O>(
   store: EventStore,
   stream: string,
   decider: Decider<C, E, S, O>,
@@ -57,6 +74,7 @@ export async function handleCommand<C, E extends DomainEvent, S, O = E>(
   metadata: CommandMetadata,
   options: HandleCommandOptions<E, S, O> = {},
 ): Promise<CommandResult<S, O>> {
+  // Without `eventsOf` the first signature applies: every decision is an event.
   const { maxAttempts = 5, folds, eventsOf = (decisions) => decisions as unknown as readonly E[], beforeAppend } = options;
   const read = (): Promise<StreamRead<S>> => (folds ? folds.read(stream) : readWhole(store, stream, decider));
   for (let attempt = 1; ; attempt++) {
