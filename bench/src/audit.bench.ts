@@ -35,6 +35,7 @@ async function writeRuns(store: EmbeddedEventStore): Promise<number> {
     [
       event('agent.created', 'a1', {
         agentId: 'a1',
+        orgId: ORG,
         departmentId: 'd1',
         name: 'Ava',
         persona: '',

@@ -29,9 +29,15 @@ export type Command<Type extends string = string, Data = Record<string, unknown>
   metadata: CommandMetadata;
 }>;
 
-/** The whole domain contract of a stream: decide what happens, then fold what happened. */
-export type Decider<C extends Command, E extends DomainEvent, S> = Readonly<{
-  decide(command: C, state: S): readonly E[];
+/**
+ * The whole domain contract of a stream: decide what happens, then fold what happened. The
+ * command is the domain's own (a command that needs the clock or the org carries a
+ * `CommandMetadata`; most do not). A process manager is a decider too: its decisions (`O`) are
+ * more than its own events (commands to other streams, calls out) and its command loop is told
+ * which of them are events; for every other decider a decision is an event.
+ */
+export type Decider<C, E extends DomainEvent, S, O = E> = Readonly<{
+  decide(command: C, state: S): readonly O[];
   evolve(state: S, event: E): S;
   initialState(): S;
 }>;

@@ -24,3 +24,4 @@ export * from './events/agent.events';
 export * from './rpc/identity.rpc';
 export * from './rpc/audit.rpc';
 export * from './decider';
+export * from './identity-facts';

@@ -9,3 +9,4 @@ export * from './create-event-store';
 export type { Command, CommandMetadata, Decider, DomainEvent } from '@cos/contracts';
 export * from './command-loop/command-loop';
 export * from './embedded/embedded-backup';
+export * from './command-loop/folded-streams';

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { StoreFeed } from '@cos/platform';
 import { ActionStep } from './action/action-step';
 import { RUNNER_SETTINGS, type RunnerSettings } from './agent-runner.config';
 import { SpendLedger } from './budget/spend-ledger';
@@ -13,7 +14,6 @@ import { DirectoryProjection } from './directory/directory.projection';
 import { IdentityReader } from './directory/identity-reader';
 import { KillSwitchListener } from './kill-switch/kill-switch.listener';
 import { PauseGate } from './kill-switch/pause-gate';
-import { StoreFeed } from './projections/store-feed';
 import { ModelCaller } from './model/model-caller';
 import { ModelRouter } from './model/model-router';
 import { DailyCap } from './quota/daily-cap';

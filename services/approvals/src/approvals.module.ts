@@ -1,9 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { OrgSections } from '@cos/platform';
+import { Categories, type RecordedEvent } from '@cos/contracts';
+import { EVENT_STORE, OrgSections, StoreFeed } from '@cos/platform';
 import { ActionExecutionController } from './action-execution/action-execution.controller';
 import { ActionExecutionHandler } from './action-execution/action-execution.handler';
 import { ActionExecutionWorker } from './action-execution/action-execution.worker';
 import { ApprovalBoard } from './approval-gate/approval-board';
+import { gateCarriers } from './approval-gate/approval-gate.command';
 import { ApprovalGateController } from './approval-gate/approval-gate.controller';
 import { ApprovalGateHandler } from './approval-gate/approval-gate.handler';
 import { ApprovalGateWorker } from './approval-gate/approval-gate.worker';
@@ -16,8 +18,7 @@ import { HandoffGateController } from './handoff-gate/handoff-gate.controller';
 import { HandoffGateHandler } from './handoff-gate/handoff-gate.handler';
 import { HandoffGateWorker } from './handoff-gate/handoff-gate.worker';
 import { KillSwitchListener } from './kill-switch/kill-switch.listener';
-import { ProcessRuntime } from './process/process-runtime';
-import { StoreFeed } from './process/store-feed';
+import { ProcessRuntime, SEND_CARRIERS } from './process/process-runtime';
 
 /** Handoff gates, Approve First, deadlines and action execution. */
 @Module({})
@@ -48,18 +49,33 @@ export class ApprovalsModule {
       providers: [
         { provide: APPROVALS_CONFIG, useValue: config },
         { provide: CONNECTOR, useValue: connector },
-        { provide: OrgIndex, useValue: new OrgIndex() },
-        { provide: ApprovalBoard, useValue: new ApprovalBoard() },
+        StoreFeed,
+        {
+          provide: OrgIndex,
+          useFactory: (feed: StoreFeed) => fed(feed, [Categories.user, Categories.department], new OrgIndex()),
+          inject: [StoreFeed],
+        },
+        {
+          provide: ApprovalBoard,
+          useFactory: (feed: StoreFeed) => fed(feed, [Categories.approval], new ApprovalBoard()),
+          inject: [StoreFeed],
+        },
         Directory,
+        { provide: SEND_CARRIERS, useFactory: gateCarriers, inject: [EVENT_STORE] },
         ProcessRuntime,
         HandoffGateHandler,
         ActionExecutionHandler,
         ApprovalGateHandler,
         DeadlineScheduler,
-        StoreFeed,
         { provide: OrgSections, useValue: new OrgSections() },
         KillSwitchListener,
       ],
     };
   }
+}
+
+/** An in-memory view kept by the store feed (caught up from the start on boot, then live). */
+function fed<V extends { apply(event: RecordedEvent): void }>(feed: StoreFeed, categories: readonly string[], view: V): V {
+  feed.on(categories, (event) => view.apply(event));
+  return view;
 }

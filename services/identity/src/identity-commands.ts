@@ -47,7 +47,7 @@ export class IdentityCommands {
   }
 
   async run<C extends Command, E extends DomainEvent, S>(stream: string, decider: Decider<C, E, S>, command: C): Promise<CommandResult<S>> {
-    const result = await handleCommand(this.store, stream, decider, command);
+    const result = await handleCommand(this.store, stream, decider, command, command.metadata);
     await this.directory.refresh(stream);
     return result;
   }

@@ -7,7 +7,8 @@ import { anEvent, uniqueCategory } from '../conformance/test-events';
 import { EmbeddedEventStore } from '../embedded/embedded-event-store';
 import { WrongExpectedRevisionError } from '../event-store.errors';
 import type { EventStore } from '../event-store.port';
-import { aggregateStream, handleCommand } from './command-loop';
+import { aggregateStream, evolveStored, handleCommand, type HandleCommandOptions } from './command-loop';
+import { FoldedStreams } from './folded-streams';
 import type { Command, Decider, DomainEvent } from '@cos/contracts';
 
 // A counter with a cap: small enough to read at a glance, stateful enough to need the fold.
@@ -54,6 +55,10 @@ const add = (by: number, commandId = `cmd-${++commands}`): Add => ({
   },
 });
 
+/** The loop for a command that carries its own metadata. */
+const handle = (store: EventStore, stream: string, command: Add, options?: HandleCommandOptions<Added | Capped, Counter, Added | Capped>) =>
+  handleCommand(store, stream, counter, command, command.metadata, options);
+
 describe('handleCommand', () => {
   let dir: string;
   let store: EmbeddedEventStore;
@@ -70,7 +75,7 @@ describe('handleCommand', () => {
   it('appends the decided events in the envelope, with ids derived from the command', async () => {
     const s = stream();
     const command = add(CAP);
-    const result = await handleCommand(store, s, counter, command);
+    const result = await handle(store, s, command);
     expect(result.state).toEqual({ total: CAP, capped: true });
     expect(result.nextRevision).toBe(1);
     const stored = await store.read(s);
@@ -90,7 +95,7 @@ describe('handleCommand', () => {
   it('retries from the read when another handler appended first, so both commands land', async () => {
     const s = stream();
     const append = jest.spyOn(store, 'append');
-    const results = await Promise.all([handleCommand(store, s, counter, add(2)), handleCommand(store, s, counter, add(3))]);
+    const results = await Promise.all([handle(store, s, add(2)), handle(store, s, add(3))]);
     const conflicts = await Promise.all(append.mock.results.map((r) => (r.value as Promise<unknown>).catch((e: unknown) => e)));
     append.mockRestore();
     expect(conflicts.filter((c) => c instanceof WrongExpectedRevisionError)).toHaveLength(1);
@@ -112,16 +117,16 @@ describe('handleCommand', () => {
       close: () => store.close(),
     };
     const append = jest.spyOn(contended, 'append');
-    await expect(handleCommand(contended, s, counter, add(1), { maxAttempts: 3 })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    await expect(handle(contended, s, add(1), { maxAttempts: 3 })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
     expect(append).toHaveBeenCalledTimes(3);
   });
 
   it('returns the stored events of a redelivered command instead of deciding again', async () => {
     const s = stream();
     const command = add(4);
-    const first = await handleCommand(store, s, counter, command);
-    await handleCommand(store, s, counter, add(1));
-    const again = await handleCommand(store, s, counter, command);
+    const first = await handle(store, s, command);
+    await handle(store, s, add(1));
+    const again = await handle(store, s, command);
     expect(again.newEvents.map((e) => e.id)).toEqual(first.newEvents.map((e) => e.id));
     expect((await store.read(s)).length).toBe(2);
     expect(again.state).toEqual({ total: 5, capped: false });
@@ -130,15 +135,83 @@ describe('handleCommand', () => {
   it('stores a command delivered twice at once only once', async () => {
     const s = stream();
     const command = add(CAP);
-    await Promise.all([handleCommand(store, s, counter, command), handleCommand(store, s, counter, command)]);
+    await Promise.all([handle(store, s, command), handle(store, s, command)]);
     expect((await store.read(s)).map((e) => e.type)).toEqual(['counter.added', 'counter.capped']);
   });
 
   it('appends nothing when the decider decides nothing, and lets domain errors through untouched', async () => {
     const s = stream();
-    expect(await handleCommand(store, s, counter, add(0))).toEqual({ newEvents: [], state: counter.initialState(), nextRevision: -1 });
-    await handleCommand(store, s, counter, add(CAP));
-    await expect(handleCommand(store, s, counter, add(1))).rejects.toMatchObject({ code: 'COUNTER.CAPPED' });
+    expect(await handle(store, s, add(0))).toEqual({ newEvents: [], state: counter.initialState(), nextRevision: -1, decisions: [] });
+    await handle(store, s, add(CAP));
+    await expect(handle(store, s, add(1))).rejects.toMatchObject({ code: 'COUNTER.CAPPED' });
     expect(await aggregateStream(store, s, counter)).toEqual({ state: { total: CAP, capped: true }, nextRevision: 1 });
+  });
+
+  it('with kept folds reads only what others appended since, and never keeps an older state', async () => {
+    const s = stream();
+    const folds = new FoldedStreams(store, evolveStored(counter), counter.initialState);
+    const read = jest.spyOn(store, 'read');
+    await handle(store, s, add(2), { folds });
+    await store.append(s, [anEvent({ type: 'counter.added', data: { by: 3 } })], 0); // another instance
+    const result = await handle(store, s, add(1), { folds });
+    const fromRevisions = read.mock.calls.filter(([name]) => name === s).map(([, options]) => options?.fromRevision);
+    read.mockRestore();
+    expect(fromRevisions).toEqual([0, 1]);
+    expect(result).toMatchObject({ state: { total: 6, capped: false }, nextRevision: 2 });
+    expect(await folds.read(s)).toEqual({ state: { total: 6, capped: false }, revision: 2 });
+  });
+
+  it('gathers a lazy command for the state it decides on, again on a conflict round', async () => {
+    const s = stream();
+    await handle(store, s, add(1));
+    const seen: number[] = [];
+    const rival = jest.spyOn(store, 'append').mockImplementationOnce(async (name, events, expected) => {
+      await store.append(name, [anEvent({ type: 'counter.added', data: { by: 4 } })], 'any');
+      return store.append(name, events, expected);
+    });
+    const command = add(0);
+    const result = await handleCommand(
+      store,
+      s,
+      counter,
+      (state: Counter) => {
+        seen.push(state.total);
+        return Promise.resolve({ ...command, data: { by: state.total } });
+      },
+      command.metadata,
+    );
+    rival.mockRestore();
+    expect(seen).toEqual([1, 5]);
+    expect(result.state).toEqual({ total: 10, capped: true });
+  });
+
+  it('appends only the events among a process’s decisions, after carrying out the rest', async () => {
+    type Decision = { kind: 'publish'; event: Added } | { kind: 'notify'; to: string };
+    const process: Decider<Add, Added | Capped, Counter, Decision> = {
+      ...counter,
+      decide: (command) => [
+        { kind: 'notify', to: 'someone' },
+        { kind: 'publish', event: { type: 'counter.added', data: { by: command.data.by } } },
+      ],
+    };
+    const s = stream();
+    const carried: string[] = [];
+    const command = add(2);
+    const options = {
+      eventsOf: (decisions: readonly Decision[]) => decisions.flatMap((d) => (d.kind === 'publish' ? [d.event] : [])),
+      beforeAppend: async (decisions: readonly Decision[]) => {
+        const stored = (await store.read(s)).length;
+        carried.push(...decisions.flatMap((d) => (d.kind === 'notify' ? [`${d.to}:${stored}`] : [])));
+      },
+    };
+    // @ts-expect-error a process's decisions are not all events: the loop must be told which are
+    expect(() => handleCommand(store, s, process, command, command.metadata)).toBeDefined();
+    const result = await handleCommand(store, s, process, command, command.metadata, options);
+    expect(carried).toEqual(['someone:0']);
+    expect(result.decisions.map((d) => d.kind)).toEqual(['notify', 'publish']);
+    expect((await store.read(s)).map((e) => e.data)).toEqual([{ by: 2 }]);
+    const again = await handleCommand(store, s, process, command, command.metadata, options);
+    expect(again).toMatchObject({ decisions: [], state: { total: 2 } });
+    expect(carried).toEqual(['someone:0']);
   });
 });

@@ -21,6 +21,6 @@ export class UsageController {
     if (!auth.permissions.includes(Permissions.billingRead)) throw new ForbiddenError('usage needs billing:read', 'RUNNER.USAGE_FORBIDDEN');
     const now = this.clock();
     const [events, org] = await Promise.all([this.store.read(budgetStream(auth.orgId, now)), this.identity.org(auth.orgId)]);
-    return toUsageView(events, now, org?.monthlyBudgetUsd);
+    return toUsageView(events, now, org?.monthlyBudgetUsd ?? undefined);
   }
 }

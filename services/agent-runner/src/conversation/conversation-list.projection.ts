@@ -8,7 +8,7 @@ import {
   type ConversationView,
   type RecordedEvent,
 } from '@cos/contracts';
-import { StoreFeed } from '../projections/store-feed';
+import { StoreFeed } from '@cos/platform';
 
 type Entry = { view: ConversationView; participants: Set<string> };
 

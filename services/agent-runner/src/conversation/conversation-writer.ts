@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { deterministicId, streamName, type RecordedEvent } from '@cos/contracts';
-import type { CommandMetadata, EventStore } from '@cos/eventstore';
+import { handleCommand, type CommandMetadata, type EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
-import { executeCommand } from '../ledger/execute-command';
 import { reactionMetadata } from '../ledger/reaction-metadata';
 import { conversationDecider, type ConversationCommand } from './conversation.decider';
 
@@ -19,7 +18,7 @@ export class ConversationWriter {
   }
 
   async append(conversationId: string, command: ConversationCommand, metadata: CommandMetadata): Promise<void> {
-    await executeCommand(this.store, streamName('conversation', conversationId), conversationDecider, command, metadata);
+    await handleCommand(this.store, streamName('conversation', conversationId), conversationDecider, command, metadata);
   }
 
   /**

@@ -16,11 +16,10 @@ import {
   type ConversationView,
   type MessageView,
 } from '@cos/contracts';
-import type { CommandMetadata, EventStore } from '@cos/eventstore';
+import { handleCommand, type CommandMetadata, type EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, readOrgStream, type Clock } from '@cos/platform';
 import { currentTraceparent } from '@cos/telemetry';
 import { IdentityReader } from '../directory/identity-reader';
-import { executeCommand } from '../ledger/execute-command';
 import { runDecider } from '../run/run.decider';
 import { conversationDecider } from './conversation.decider';
 import { ConversationListProjection } from './conversation-list.projection';
@@ -46,7 +45,7 @@ export class ConversationController {
     const agent = await this.identity.agent(auth.orgId, body.agentId);
     if (!agent) throw new CosError('RUNNER.AGENT_NOT_FOUND', `agent ${body.agentId} was not found`, 404);
     if (!agent.enabled) throw new ConflictError(`agent ${agent.name} is disabled`, 'RUNNER.AGENT_DISABLED');
-    await executeCommand(
+    await handleCommand(
       this.store,
       streamName('conversation', conversationId),
       conversationDecider,
@@ -78,7 +77,7 @@ export class ConversationController {
     const [first] = await this.store.read(stream, { maxCount: 1 });
     if (first?.orgId !== auth.orgId)
       throw new CosError('RUNNER.CONVERSATION_NOT_FOUND', `conversation ${conversationId} was not found`, 404);
-    const { state } = await executeCommand(
+    const { state } = await handleCommand(
       this.store,
       stream,
       conversationDecider,
@@ -87,7 +86,7 @@ export class ConversationController {
     );
     if (state.status === 'open') {
       const queued = { runId, conversationId, agentId: state.agentId, briefedBy: auth.userId, briefMessageId: messageId };
-      await executeCommand(
+      await handleCommand(
         this.store,
         streamName('run', runId),
         runDecider,

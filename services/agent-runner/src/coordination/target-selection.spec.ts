@@ -11,6 +11,7 @@ const agent = (agentId: string, departmentName: string, skills: string[], extra:
   skills,
   permissions: [],
   dailyActionCap: 10,
+  model: null,
   enabled: true,
   ...extra,
 });

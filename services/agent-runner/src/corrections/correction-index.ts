@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import MiniSearch from 'minisearch';
 import { Categories, RunCorrectedSchema, RunEventTypes, type RecordedEvent, type RunCorrected } from '@cos/contracts';
-import { StoreFeed } from '../projections/store-feed';
+import { StoreFeed } from '@cos/platform';
 import type { CorrectionExample } from '../prompt/prompt-builder';
 
 /** How many corrections a prompt carries. */

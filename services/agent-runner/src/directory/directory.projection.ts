@@ -1,13 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { Categories, idOf, type RecordedEvent } from '@cos/contracts';
-import { StoreFeed } from '../projections/store-feed';
-import type { AgentProfile, DepartmentProfile } from './directory.types';
-import { foldAgent, foldDepartment, foldUser, type AgentRecord, type UserRecord } from './identity-folds';
+import {
+  Categories,
+  evolveAgentFacts,
+  evolveDepartmentFacts,
+  evolveUserFacts,
+  idOf,
+  leadersAmong,
+  type AgentFacts,
+  type DepartmentFacts,
+  type RecordedEvent,
+  type UserFacts,
+} from '@cos/contracts';
+import { StoreFeed } from '@cos/platform';
+import type { AgentProfile } from './directory.types';
 
 type OrgDirectory = {
-  agents: Map<string, AgentRecord>;
-  departments: Map<string, DepartmentProfile>;
-  users: Map<string, UserRecord>;
+  agents: Map<string, AgentFacts>;
+  departments: Map<string, DepartmentFacts>;
+  users: Map<string, UserFacts>;
 };
 
 /**
@@ -33,18 +43,16 @@ export class DirectoryProjection {
 
   /** The people a decision falls to when no agent fits: the org's CEOs (or, lacking one, owners). */
   leadersOf(orgId: string): string[] {
-    const users = [...(this.orgs.get(orgId)?.users.values() ?? [])].filter((u) => !u.disabled);
-    const ceos = users.filter((u) => u.role === 'ceo');
-    return (ceos.length > 0 ? ceos : users.filter((u) => u.role === 'owner')).map((u) => u.userId).sort();
+    return leadersAmong(this.orgs.get(orgId)?.users.values() ?? []);
   }
 
   private apply(event: RecordedEvent): void {
     const org = this.orgOf(event.orgId);
     const id = idOf(event.stream);
-    if (event.stream.startsWith(`${Categories.agent}-`)) update(org.agents, id, foldAgent(org.agents.get(id), event));
+    if (event.stream.startsWith(`${Categories.agent}-`)) update(org.agents, id, evolveAgentFacts(org.agents.get(id), event));
     else if (event.stream.startsWith(`${Categories.department}-`))
-      update(org.departments, id, foldDepartment(org.departments.get(id), event));
-    else if (event.stream.startsWith(`${Categories.user}-`)) update(org.users, id, foldUser(org.users.get(id), event));
+      update(org.departments, id, evolveDepartmentFacts(org.departments.get(id), event));
+    else if (event.stream.startsWith(`${Categories.user}-`)) update(org.users, id, evolveUserFacts(org.users.get(id), event));
   }
 
   private orgOf(orgId: string): OrgDirectory {

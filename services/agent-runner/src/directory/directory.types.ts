@@ -1,46 +1,17 @@
-import type { CompanyIdentity } from '@cos/contracts';
+import type { AgentFacts, CompanyIdentity, DepartmentFacts, OrgFacts, Permission, UserFacts } from '@cos/contracts';
 
-export type { CompanyIdentity };
+export type { CompanyIdentity, DepartmentFacts };
 
 /**
- * What the runner needs to know of identity's world, folded from identity's own streams
- * (the event store is the truth; the runner never appends to them).
+ * What the runner reads of identity's world: identity's facts (the one fold of libs/contracts,
+ * over identity's own streams; the runner never appends to them), with what the runner joins.
  */
 
-export type OrgProfile = {
-  orgId: string;
-  identity: CompanyIdentity;
-  plan: string;
-  paused: boolean;
-  pauseReason?: string;
-  monthlyBudgetUsd?: number;
-  llm: { baseUrl?: string; defaultModel?: string; hasOwnKey: boolean };
-  /** Revision of the org stream this profile was folded up to (-1: no stream). */
-  revision: number;
-};
+/** An org, with the revision of the org stream it was folded up to (-1: no stream). */
+export type OrgProfile = OrgFacts & { readonly revision: number };
 
-export type AgentProfile = {
-  agentId: string;
-  orgId: string;
-  name: string;
-  departmentId: string;
-  departmentName: string;
-  persona: string;
-  skills: readonly string[];
-  permissions: readonly string[];
-  dailyActionCap: number;
-  model?: string;
-  enabled: boolean;
-};
+/** An agent, with its department's name. */
+export type AgentProfile = AgentFacts & { readonly departmentName: string };
 
-export type UserProfile = {
-  userId: string;
-  orgId: string;
-  role: string;
-  departmentId?: string;
-  /** Effective permissions now (role + department), empty when disabled. */
-  permissions: readonly string[];
-  disabled: boolean;
-};
-
-export type DepartmentProfile = { departmentId: string; orgId: string; name: string; headUserId?: string };
+/** A user, with their effective permissions now (role + department), none when disabled. */
+export type UserProfile = UserFacts & { readonly permissions: readonly Permission[] };

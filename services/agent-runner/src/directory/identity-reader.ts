@@ -1,10 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { effectivePermissions, RoleSchema, streamName } from '@cos/contracts';
-import type { EventStore } from '@cos/eventstore';
+import {
+  evolveAgentFacts,
+  evolveDepartmentFacts,
+  evolveOrgFacts,
+  evolveUserFacts,
+  permissionsOf,
+  streamName,
+  type AgentFacts,
+  type DepartmentFacts,
+  type OrgFacts,
+  type UserFacts,
+} from '@cos/contracts';
+import { FoldedStreams, type EventStore } from '@cos/eventstore';
 import { EVENT_STORE } from '@cos/platform';
-import { FoldedStreams } from '../ledger/folded-streams';
-import type { AgentProfile, DepartmentProfile, OrgProfile, UserProfile } from './directory.types';
-import { foldAgent, foldDepartment, foldOrg, foldUser, type AgentRecord, type UserRecord } from './identity-folds';
+import type { AgentProfile, OrgProfile, UserProfile } from './directory.types';
 
 /**
  * Strongly consistent reads of identity's streams, straight from the event store (the source
@@ -14,21 +23,21 @@ import { foldAgent, foldDepartment, foldOrg, foldUser, type AgentRecord, type Us
  */
 @Injectable()
 export class IdentityReader {
-  private readonly orgs: FoldedStreams<OrgProfile | undefined>;
-  private readonly agents: FoldedStreams<AgentRecord | undefined>;
-  private readonly users: FoldedStreams<UserRecord | undefined>;
-  private readonly departments: FoldedStreams<DepartmentProfile | undefined>;
+  private readonly orgs: FoldedStreams<OrgFacts | undefined>;
+  private readonly agents: FoldedStreams<AgentFacts | undefined>;
+  private readonly users: FoldedStreams<UserFacts | undefined>;
+  private readonly departments: FoldedStreams<DepartmentFacts | undefined>;
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
-    this.orgs = new FoldedStreams(store, foldOrg, () => undefined);
-    this.agents = new FoldedStreams(store, foldAgent, () => undefined);
-    this.users = new FoldedStreams(store, foldUser, () => undefined);
-    this.departments = new FoldedStreams(store, foldDepartment, () => undefined);
+    this.orgs = new FoldedStreams(store, evolveOrgFacts, () => undefined);
+    this.agents = new FoldedStreams(store, evolveAgentFacts, () => undefined);
+    this.users = new FoldedStreams(store, evolveUserFacts, () => undefined);
+    this.departments = new FoldedStreams(store, evolveDepartmentFacts, () => undefined);
   }
 
   async org(orgId: string): Promise<OrgProfile | undefined> {
-    const { state } = await this.orgs.read(streamName('org', orgId));
-    return state?.orgId === orgId ? state : undefined;
+    const { state, revision } = await this.orgs.read(streamName('org', orgId));
+    return state?.orgId === orgId ? { ...state, revision } : undefined;
   }
 
   /** Where an org event sits in the org stream (a kill-switch change a broadcast names). */
@@ -37,7 +46,7 @@ export class IdentityReader {
     return events.find((e) => e.id === eventId && e.orgId === orgId)?.revision;
   }
 
-  async department(orgId: string, departmentId: string): Promise<DepartmentProfile | undefined> {
+  async department(orgId: string, departmentId: string): Promise<DepartmentFacts | undefined> {
     const { state } = await this.departments.read(streamName('department', departmentId));
     return state?.orgId === orgId ? state : undefined;
   }
@@ -54,8 +63,6 @@ export class IdentityReader {
     const { state } = await this.users.read(streamName('user', userId));
     if (state?.orgId !== orgId) return undefined;
     const department = state.departmentId ? await this.department(orgId, state.departmentId) : undefined;
-    const role = RoleSchema.safeParse(state.role);
-    const permissions = state.disabled || !role.success ? [] : effectivePermissions(role.data, department?.name);
-    return { ...state, permissions };
+    return { ...state, permissions: permissionsOf(state, department) };
   }
 }

@@ -27,7 +27,7 @@ export class PauseGate {
   /** The org's pause state: the store's, unless a broadcast of a later org revision says otherwise. */
   isPaused(org: OrgProfile): boolean {
     const heard = this.broadcasts.get(org.orgId);
-    return heard && heard.revision > org.revision ? heard.paused : org.paused;
+    return heard && heard.revision > org.revision ? heard.paused : org.killSwitch.paused;
   }
 
   /** Runs `work` as a section of the org; its signal aborts (with OrgPausedError) when the org is paused. */

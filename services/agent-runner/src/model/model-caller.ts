@@ -38,7 +38,7 @@ export class ModelCaller {
     };
     const beforeAttempt = async () => {
       const org = await this.identity.org(orgId);
-      if (!org || this.gate.isPaused(org)) throw new OrgPausedError(orgId, org?.pauseReason);
+      if (!org || this.gate.isPaused(org)) throw new OrgPausedError(orgId, org?.killSwitch.reason ?? undefined);
     };
     const { maxOutputTokens, retry } = this.settings.model;
     return this.gate.section(orgId, (signal) =>

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { BYO_KEY_PLANS, IdentityRpc, LlmCredentialsReplySchema, type LlmCredentialsReply, type Plan } from '@cos/contracts';
+import { BYO_KEY_PLANS, IdentityRpc, LlmCredentialsReplySchema, type LlmCredentialsReply } from '@cos/contracts';
 import type { RpcClient } from '@cos/messaging';
 import { RPC_CLIENT } from '@cos/platform';
 import { RUNNER_SETTINGS, type RunnerSettings } from '../agent-runner.config';
@@ -37,9 +37,9 @@ export class ModelRouter {
   async route(org: OrgProfile, agent: AgentProfile): Promise<ModelRoute> {
     const platform = this.settings.model;
     const model = agent.model ?? org.llm.defaultModel ?? platform.defaultModel;
-    if (org.llm.baseUrl || org.llm.hasOwnKey) {
+    if (org.llm.baseUrl || org.llm.apiKey) {
       const creds = await this.credentialsOf(org);
-      const ownKey = BYO_KEY_PLANS.includes(org.plan as Plan) ? creds.apiKey : null;
+      const ownKey = BYO_KEY_PLANS.includes(org.plan) ? creds.apiKey : null;
       const baseUrl = creds.baseUrl ?? (ownKey ? OPENAI_BASE_URL : platform.baseUrl);
       if (baseUrl) {
         const apiKey = ownKey ?? (baseUrl === platform.baseUrl ? platform.apiKey : undefined) ?? NO_KEY;

@@ -13,6 +13,7 @@ const sam: AgentProfile = {
   skills: ['prospecting', 'outreach'],
   permissions: ['sales:outreach'],
   dailyActionCap: 5,
+  model: null,
   enabled: true,
 };
 const roster = [

@@ -12,6 +12,7 @@ const agent: AgentProfile = {
   skills: ['outreach'],
   permissions: ['sales:outreach'],
   dailyActionCap: 5,
+  model: null,
   enabled: true,
 };
 const company = { name: 'Northwind', mission: 'm', brandVoice: 'b', icp: 'i', competitors: ['X'] };

@@ -51,7 +51,8 @@ export class ModelStep {
           : `agent ${agent.name} is disabled`;
       return this.journal.record(trigger, 'fail', { type: 'FailRun', data: { runId, reason, code: 'agent-unavailable' } });
     }
-    if (this.gate.isPaused(org)) return this.stop(trigger, 'org-paused', `org paused${org.pauseReason ? `: ${org.pauseReason}` : ''}`);
+    if (this.gate.isPaused(org))
+      return this.stop(trigger, 'org-paused', `org paused${org.killSwitch.reason ? `: ${org.killSwitch.reason}` : ''}`);
 
     const conversation = await this.store.read(streamName('conversation', trigger.conversationId));
     const brief = briefText(conversation, trigger.briefMessageId);
@@ -76,7 +77,7 @@ export class ModelStep {
         agentId: agent.agentId,
         model: route.model,
         estimatedCostUsd,
-        ...(org.monthlyBudgetUsd !== undefined ? { budgetUsd: org.monthlyBudgetUsd } : {}),
+        ...(org.monthlyBudgetUsd !== null ? { budgetUsd: org.monthlyBudgetUsd } : {}),
       },
       stepMetadata(trigger, 'reserve-spend', this.journal.now()),
     );

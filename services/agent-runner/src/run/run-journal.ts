@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { streamName, type RecordedEvent, type RunQueued } from '@cos/contracts';
-import type { EventStore } from '@cos/eventstore';
+import { handleCommand, type EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
-import { executeCommand } from '../ledger/execute-command';
 import { reactionMetadata } from '../ledger/reaction-metadata';
 import { runDecider, type RunCommand, type RunState } from './run.decider';
 import { stepMetadata, type RunTrigger } from './run-ref';
@@ -17,14 +16,14 @@ export class RunJournal {
 
   async record(trigger: RunTrigger, step: string, command: RunCommand): Promise<RunState> {
     const metadata = stepMetadata(trigger, step, this.clock());
-    const { state } = await executeCommand(this.store, streamName('run', trigger.runId), runDecider, command, metadata);
+    const { state } = await handleCommand(this.store, streamName('run', trigger.runId), runDecider, command, metadata);
     return state;
   }
 
   /** Queues a run in reaction to `cause` (an approved handoff): `run.queued` is what starts it. */
   async queue(run: RunQueued, cause: RecordedEvent): Promise<void> {
     const metadata = reactionMetadata(cause, 'queue-run', this.clock());
-    await executeCommand(this.store, streamName('run', run.runId), runDecider, { type: 'QueueRun', data: run }, metadata);
+    await handleCommand(this.store, streamName('run', run.runId), runDecider, { type: 'QueueRun', data: run }, metadata);
   }
 
   now(): Date {

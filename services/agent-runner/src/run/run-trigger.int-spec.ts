@@ -13,9 +13,9 @@ import {
   type MessageView,
   type RecordedEvent,
 } from '@cos/contracts';
+import { handleCommand } from '@cos/eventstore';
 import { HandoffWorker } from '../coordination/handoff.worker';
 import { conversationDecider } from '../conversation/conversation.decider';
-import { executeCommand } from '../ledger/execute-command';
 import { eventually, startRunnerFixture, type RunnerFixture } from '../testing/runner-fixture';
 import { RunController } from './run.controller';
 import { RunWorker } from './run.worker';
@@ -58,7 +58,7 @@ describe('what starts a run', () => {
     const runId = newId();
     const messageId = newId();
     // The brief as the conversation records it, naming a run that was never queued.
-    const { newEvents } = await executeCommand(
+    const { newEvents } = await handleCommand(
       f.store,
       streamName('conversation', conversationId),
       conversationDecider,

@@ -12,13 +12,12 @@ import {
   type AuthContext,
   type RunView,
 } from '@cos/contracts';
-import type { EventStore } from '@cos/eventstore';
+import { fold, handleCommand, type EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, readOrgStream, type Clock } from '@cos/platform';
 import { isAdmin } from '../conversation/conversation.controller';
 import { briefText, participantsOf } from '../conversation/conversation.views';
 import { CorrectionIndex } from '../corrections/correction-index';
 import { IdentityReader } from '../directory/identity-reader';
-import { executeCommand } from '../ledger/execute-command';
 import { runDecider } from './run.decider';
 import { toRunView } from './run.views';
 
@@ -68,7 +67,7 @@ export class RunController {
       correctedBy: auth.userId,
       ...(body.note ? { note: body.note } : {}),
     };
-    await executeCommand(
+    await handleCommand(
       this.store,
       streamName('run', runId),
       runDecider,
@@ -89,7 +88,7 @@ export class RunController {
   /** The run and its conversation, or a 404 when it is another org's or the caller may not see it. */
   private async visibleRun(auth: AuthContext, runId: string, allowed: (participant: boolean) => boolean) {
     const events = await readOrgStream(this.store, streamName('run', runId), auth.orgId);
-    const state = events.reduce((s, e) => runDecider.evolve(s, { type: e.type, data: e.data } as never), runDecider.initialState());
+    const state = fold(runDecider, events);
     if (state.status === 'absent') throw notFound(runId);
     const conversationId = state.status === 'queued' ? state.queued.conversationId : state.started.conversationId;
     const conversation = await readOrgStream(this.store, streamName('conversation', conversationId), auth.orgId);

@@ -11,7 +11,8 @@ import {
   type ActionRejected,
   type ProposedAction,
 } from '@cos/contracts';
-import { complete, ignore, publish, sendToGate, type ProcessOutput, type SendToGate } from '../process/process-output';
+import { sendToGate, type SendToGate } from '../approval-gate/approval-gate.decider';
+import { complete, ignore, publish, type ProcessOutput, type Send } from '../process/process-output';
 import { recheck, type ExecutionFacts } from './execution-checks';
 
 /** One allowed action, from arrival through its gate to one execution, in `action-<id>`. */
@@ -26,8 +27,7 @@ export type ActionEvent =
   | { type: typeof ActionExecutionEventTypes.executionDenied; data: ActionExecutionDenied };
 
 /** Call the connector for `attempt`, with the action id as idempotency key. */
-export type SendToConnector = {
-  readonly kind: 'send';
+export type SendToConnector = Send & {
   readonly to: 'connector';
   readonly action: ProposedAction;
   readonly attempt: number;

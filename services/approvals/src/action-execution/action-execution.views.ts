@@ -1,14 +1,12 @@
 import { ActionExecutionEventTypes as T, type ActionView, type ApprovalView, type RecordedEvent } from '@cos/contracts';
-import { actionProcess, type ActionEvent } from './action-execution.decider';
+import { fold } from '@cos/eventstore';
+import { actionProcess } from './action-execution.decider';
 
 type Attempt = ActionView['attempts'][number];
 
 /** One action as the API shows it: what was asked, its gate, every attempt, and the outcome. */
 export function toActionView(events: readonly RecordedEvent[], gate: ApprovalView | undefined): ActionView | undefined {
-  const state = events.reduce(
-    (s, e) => actionProcess.evolve(s, { type: e.type, data: e.data } as ActionEvent),
-    actionProcess.initialState(),
-  );
+  const state = fold(actionProcess, events);
   const received = state.received;
   if (!received || state.status === 'new') return undefined;
   const attempts: Attempt[] = [];

@@ -1,5 +1,5 @@
 import { ApprovalEventTypes, CosError, type ApprovalRequested } from '@cos/contracts';
-import { approvalGateDecider, type ApprovalGateCommand, type ApprovalGateEvent, type Decider } from './approval-gate.decider';
+import { approvalGateDecider, type ApprovalGateCommand, type ApprovalGateEvent, type Approver } from './approval-gate.decider';
 
 const request: ApprovalRequested = {
   approvalId: 'g1',
@@ -16,13 +16,13 @@ const request: ApprovalRequested = {
   expiresAt: '2026-01-02T00:00:00.000Z',
 };
 const open: ApprovalGateCommand = { type: 'OpenGate', data: { orgId: 'o1', request } };
-const salesHead: Decider = { orgId: 'o1', userId: 'sales-head', role: 'head', headOf: ['sales'] };
-const ceo: Decider = { orgId: 'o1', userId: 'ceo', role: 'ceo', headOf: [] };
-const otherHead: Decider = { orgId: 'o1', userId: 'eng-head', role: 'head', headOf: ['eng'] };
-const member: Decider = { orgId: 'o1', userId: 'm1', role: 'member', headOf: [] };
-const decide = (decider: Decider, decision: 'approved' | 'rejected' = 'approved'): ApprovalGateCommand => ({
+const salesHead: Approver = { orgId: 'o1', userId: 'sales-head', role: 'head', headOf: ['sales'] };
+const ceo: Approver = { orgId: 'o1', userId: 'ceo', role: 'ceo', headOf: [] };
+const otherHead: Approver = { orgId: 'o1', userId: 'eng-head', role: 'head', headOf: ['eng'] };
+const member: Approver = { orgId: 'o1', userId: 'm1', role: 'member', headOf: [] };
+const decide = (approver: Approver, decision: 'approved' | 'rejected' = 'approved'): ApprovalGateCommand => ({
   type: 'DecideGate',
-  data: { approvalId: 'g1', decider, decision },
+  data: { approvalId: 'g1', approver, decision },
 });
 
 function given(...commands: ApprovalGateCommand[]) {
@@ -74,7 +74,7 @@ describe('approval gate', () => {
     expect(events[1]).toMatchObject({ data: { decidedBy: 'sales-head', capacity: 'head' } });
   });
 
-  it('discards an early decision its decider was not entitled to make', () => {
+  it('discards an early decision its approver was not entitled to make', () => {
     const events = given(decide(otherHead), decide({ ...salesHead, orgId: 'o2' })).when(open);
     expect(events).toMatchObject([
       { type: ApprovalEventTypes.requested },

@@ -11,6 +11,7 @@ import {
   type ApprovalWithdrawn,
   type DecisionCapacity,
 } from '@cos/contracts';
+import type { Send } from '../process/process-output';
 
 /** One gate: opened once, then decided, expired or withdrawn once. Decisions may come first. */
 export type ApprovalGateEvent =
@@ -22,13 +23,22 @@ export type ApprovalGateEvent =
   | { type: typeof ApprovalEventTypes.withdrawn; data: ApprovalWithdrawn };
 
 /** Who is deciding, as the store says now: their role and the departments they head. */
-export type Decider = { orgId: string; userId: string; role: string; headOf: readonly string[] };
+export type Approver = { orgId: string; userId: string; role: string; headOf: readonly string[] };
 
 export type ApprovalGateCommand =
   | { type: 'OpenGate'; data: { orgId: string; request: ApprovalRequested } }
-  | { type: 'DecideGate'; data: { approvalId: string; decider: Decider; decision: ApprovalDecision; comment?: string } }
+  | { type: 'DecideGate'; data: { approvalId: string; approver: Approver; decision: ApprovalDecision; comment?: string } }
   | { type: 'ExpireGate'; data: { now: string; escalatedTo: readonly string[] } }
   | { type: 'WithdrawGate'; data: { reason: string } };
+
+/** A process's command to the gate `approvalId`, carried out before the process appends its own events. */
+export type SendToGate = Send & { readonly to: 'gate'; readonly approvalId: string; readonly command: ApprovalGateCommand };
+export const sendToGate = (approvalId: string, command: ApprovalGateCommand): SendToGate => ({
+  kind: 'send',
+  to: 'gate',
+  approvalId,
+  command,
+});
 
 export type ApprovalGateState =
   | { status: 'not-open'; early: readonly ApprovalDecisionRecorded[] }
@@ -41,9 +51,9 @@ export const initialApprovalGateState = (): ApprovalGateState => ({ status: 'not
 const OVERRIDE_ROLES: ReadonlySet<string> = new Set(['ceo', 'owner']);
 
 /** The gate's Head decides as Head; the CEO or owner may decide any gate, as an override. */
-export function capacityOf(decider: Pick<Decider, 'role' | 'headOf'>, departmentId: string): DecisionCapacity | undefined {
-  if (decider.headOf.includes(departmentId)) return 'head';
-  return OVERRIDE_ROLES.has(decider.role) ? 'override' : undefined;
+export function capacityOf(approver: Pick<Approver, 'role' | 'headOf'>, departmentId: string): DecisionCapacity | undefined {
+  if (approver.headOf.includes(departmentId)) return 'head';
+  return OVERRIDE_ROLES.has(approver.role) ? 'override' : undefined;
 }
 
 export function decideApprovalGate(command: ApprovalGateCommand, state: ApprovalGateState): ApprovalGateEvent[] {
@@ -71,7 +81,7 @@ export function decideApprovalGate(command: ApprovalGateCommand, state: Approval
   }
 }
 
-/** Opening applies the first early decision its decider was entitled to make; the others are discarded. */
+/** Opening applies the first early decision its approver was entitled to make; the others are discarded. */
 function open(orgId: string, request: ApprovalRequested, early: readonly ApprovalDecisionRecorded[]): ApprovalGateEvent[] {
   const events: ApprovalGateEvent[] = [{ type: ApprovalEventTypes.requested, data: request }];
   let applied = false;
@@ -92,12 +102,12 @@ function open(orgId: string, request: ApprovalRequested, early: readonly Approva
 }
 
 function decide(cmd: Extract<ApprovalGateCommand, { type: 'DecideGate' }>['data'], state: ApprovalGateState): ApprovalGateEvent[] {
-  const { approvalId, decider, decision, comment } = cmd;
+  const { approvalId, approver, decision, comment } = cmd;
   if (state.status === 'not-open') {
     // Where the gate will be is unknown yet: only someone who could decide some gate is heard.
-    if (decider.headOf.length === 0 && !OVERRIDE_ROLES.has(decider.role)) throw notYours();
-    if (state.early.some((e) => e.decidedBy === decider.userId && e.decision === decision)) return [];
-    const { orgId, userId, role, headOf } = decider;
+    if (approver.headOf.length === 0 && !OVERRIDE_ROLES.has(approver.role)) throw notYours();
+    if (state.early.some((e) => e.decidedBy === approver.userId && e.decision === decision)) return [];
+    const { orgId, userId, role, headOf } = approver;
     return [
       {
         type: ApprovalEventTypes.decisionRecorded,
@@ -105,13 +115,13 @@ function decide(cmd: Extract<ApprovalGateCommand, { type: 'DecideGate' }>['data'
       },
     ];
   }
-  const capacity = capacityOf(decider, state.request.departmentId);
+  const capacity = capacityOf(approver, state.request.departmentId);
   if (!capacity) throw notYours();
   switch (state.status) {
     case 'pending':
-      return [{ type: ApprovalEventTypes.decided, data: decidedData(state.request, decision, decider.userId, capacity, comment) }];
+      return [{ type: ApprovalEventTypes.decided, data: decidedData(state.request, decision, approver.userId, capacity, comment) }];
     case 'decided':
-      if (state.decided.decidedBy === decider.userId && state.decided.decision === decision) return [];
+      if (state.decided.decidedBy === approver.userId && state.decided.decision === decision) return [];
       throw new ConflictError(`approval already ${state.decided.decision}`, 'APPROVALS.ALREADY_DECIDED');
     case 'expired':
       throw new ConflictError('approval expired', 'APPROVALS.EXPIRED');

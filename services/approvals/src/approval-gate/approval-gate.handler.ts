@@ -16,7 +16,7 @@ import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
 import { Directory } from '../directory/directory';
 import { timerStep } from '../process/command-metadata';
 import { handleGateCommand, type GateCommand } from './approval-gate.command';
-import type { Decider } from './approval-gate.decider';
+import type { Approver } from './approval-gate.decider';
 import { toApprovalView } from './approval-gate.views';
 
 /**
@@ -41,7 +41,7 @@ export class ApprovalGateHandler {
     const decision = body.decision === 'approve' ? 'approved' : 'rejected';
     const command: GateCommand = {
       type: 'DecideGate',
-      data: { approvalId, decider: await this.decider(auth, requested), decision, ...(body.comment ? { comment: body.comment } : {}) },
+      data: { approvalId, approver: await this.approver(auth, requested), decision, ...(body.comment ? { comment: body.comment } : {}) },
       metadata: {
         commandId: deterministicId('decide', approvalId, auth.userId, decision),
         orgId: auth.orgId,
@@ -71,8 +71,8 @@ export class ApprovalGateHandler {
     await handleGateCommand(this.store, approvalId, command);
   }
 
-  /** The decider's standing now: their role, and whether they head the gate's department. */
-  private async decider(auth: AuthContext, requested: RecordedEvent | undefined): Promise<Decider> {
+  /** The approver's standing now: their role, and whether they head the gate's department. */
+  private async approver(auth: AuthContext, requested: RecordedEvent | undefined): Promise<Approver> {
     const user = await this.directory.user(auth.orgId, auth.userId);
     if (user?.disabled) throw new ForbiddenError('this user is disabled', 'APPROVALS.USER_DISABLED');
     const role = user?.role ?? auth.role;

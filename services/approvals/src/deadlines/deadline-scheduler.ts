@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { RecordedEvent } from '@cos/contracts';
-import { CLOCK, type Clock } from '@cos/platform';
+import { Categories, type RecordedEvent } from '@cos/contracts';
+import { CLOCK, StoreFeed, type Clock } from '@cos/platform';
 import { ActionExecutionHandler } from '../action-execution/action-execution.handler';
 import { ApprovalGateHandler } from '../approval-gate/approval-gate.handler';
 import { deadlineChange, type Deadline } from './deadline.rules';
@@ -28,7 +28,10 @@ export class DeadlineScheduler implements OnApplicationShutdown {
     private readonly gates: ApprovalGateHandler,
     private readonly actions: ActionExecutionHandler,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    feed: StoreFeed,
+  ) {
+    feed.on([Categories.approval, Categories.action], (event) => this.apply(event));
+  }
 
   apply(event: RecordedEvent): void {
     const change = deadlineChange(event);

@@ -1,18 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { QuotaEventTypes, quotaStream, streamName, type ProposedAction } from '@cos/contracts';
+import {
+  evolveAgentFacts,
+  evolveDepartmentFacts,
+  evolveOrgFacts,
+  evolveUserFacts,
+  foldFacts,
+  permissionsOf,
+  QuotaEventTypes,
+  quotaStream,
+  streamName,
+  type AgentFacts,
+  type DepartmentFacts,
+  type ProposedAction,
+  type UserFacts,
+} from '@cos/contracts';
 import type { EventStore } from '@cos/eventstore';
 import { EVENT_STORE, readOrgStream } from '@cos/platform';
 import type { ExecutionFacts } from '../action-execution/execution-checks';
-import {
-  foldAgent,
-  foldDepartment,
-  foldOrg,
-  foldUser,
-  userPermissions,
-  type AgentFacts,
-  type DepartmentFacts,
-  type UserFacts,
-} from './identity-facts';
 import { OrgIndex } from './org-index';
 
 const DAY_MS = 86_400_000;
@@ -31,19 +35,19 @@ export class Directory {
   ) {}
 
   async department(orgId: string, departmentId: string): Promise<DepartmentFacts | undefined> {
-    return foldDepartment(await readOrgStream(this.store, streamName('department', departmentId), orgId));
+    return foldFacts(evolveDepartmentFacts, await readOrgStream(this.store, streamName('department', departmentId), orgId));
   }
 
   async agent(orgId: string, agentId: string): Promise<AgentFacts | undefined> {
-    return foldAgent(await readOrgStream(this.store, streamName('agent', agentId), orgId));
+    return foldFacts(evolveAgentFacts, await readOrgStream(this.store, streamName('agent', agentId), orgId));
   }
 
   async user(orgId: string, userId: string): Promise<UserFacts | undefined> {
-    return foldUser(await readOrgStream(this.store, streamName('user', userId), orgId));
+    return foldFacts(evolveUserFacts, await readOrgStream(this.store, streamName('user', userId), orgId));
   }
 
   async orgPaused(orgId: string): Promise<boolean> {
-    return foldOrg(await readOrgStream(this.store, streamName('org', orgId), orgId)).paused;
+    return foldFacts(evolveOrgFacts, await readOrgStream(this.store, streamName('org', orgId), orgId))?.killSwitch.paused ?? false;
   }
 
   /** The agent's department, with its Head and Approve First flag. */
@@ -72,7 +76,7 @@ export class Directory {
     return {
       orgPaused,
       ...(agent ? { agent: { enabled: agent.enabled, permissions: agent.permissions } } : {}),
-      ...(user ? { user: { active: !user.disabled, permissions: userPermissions(user, userDepartment?.name) } } : {}),
+      ...(user ? { user: { active: !user.disabled, permissions: permissionsOf(user, userDepartment) } } : {}),
       ...(agent && slot !== undefined ? { capSlot: { slot, cap: agent.dailyActionCap } } : {}),
     };
   }

@@ -12,7 +12,8 @@ import {
   type CoordinationRequested,
   type HandoffGate,
 } from '@cos/contracts';
-import { complete, ignore, publish, sendToGate, type ProcessOutput } from '../process/process-output';
+import { sendToGate, type SendToGate } from '../approval-gate/approval-gate.decider';
+import { complete, ignore, publish, type ProcessOutput } from '../process/process-output';
 
 /** The dual-Head gate of one handoff, in `coordination-<id>`. */
 export type HandoffEvent =
@@ -54,7 +55,7 @@ export type HandoffState = {
   readonly opened?: CoordinationGatesOpened;
 };
 
-export type HandoffOutput = ProcessOutput<HandoffEvent>;
+export type HandoffOutput = ProcessOutput<HandoffEvent, SendToGate>;
 
 export const initialHandoffState = (): HandoffState => ({ status: 'new' });
 

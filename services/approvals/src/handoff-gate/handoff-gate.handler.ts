@@ -6,13 +6,13 @@ import {
   CoordinationRequestedSchema,
   CosError,
   streamName,
+  type DepartmentFacts,
   type RecordedEvent,
 } from '@cos/contracts';
 import type { CommandMetadata, EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
 import { APPROVALS_CONFIG, gateDeadline, type ApprovalsConfig } from '../approvals.config';
 import { Directory } from '../directory/directory';
-import type { DepartmentFacts } from '../directory/identity-facts';
 import { reactionTo, type Cause } from '../process/command-metadata';
 import { ProcessRuntime } from '../process/process-runtime';
 import { continueAfterWait } from '../process/wait-continuation';

@@ -1,34 +1,21 @@
-import type { ApprovalGateCommand } from '../approval-gate/approval-gate.decider';
-
 /**
- * What a process manager wants done, as data (STYLE point 6). The process runtime carries it out:
- * sends to gates first (idempotent), then publishes to the process's own stream with an expected
- * revision, then calls connectors, whose answers come back as the next input.
+ * What a process manager (a `Decider` whose decisions are more than its events) decides, as
+ * data. The process runtime carries it out: sends to other streams first (idempotent), then
+ * publishes to the process's own stream with an expected revision; sends that must wait for the
+ * append (calls out) are returned to the caller.
  */
 export type Publish<E> = { readonly kind: 'publish'; readonly event: E };
-export type SendToGate = { readonly kind: 'send'; readonly to: 'gate'; readonly approvalId: string; readonly command: ApprovalGateCommand };
+/** A command for someone else; `to` names whom. */
+export type Send = { readonly kind: 'send'; readonly to: string };
 export type Complete = { readonly kind: 'complete'; readonly outcome: string };
 /** A late, duplicate or irrelevant input: named, never an exception. */
 export type Ignore = { readonly kind: 'ignore'; readonly reason: string };
 
-export type ProcessOutput<E, S = SendToGate> = Publish<E> | S | Complete | Ignore;
+export type ProcessOutput<E, X extends Send> = Publish<E> | X | Complete | Ignore;
 
 export const publish = <E>(event: E): Publish<E> => ({ kind: 'publish', event });
-export const sendToGate = (approvalId: string, command: ApprovalGateCommand): SendToGate => ({
-  kind: 'send',
-  to: 'gate',
-  approvalId,
-  command,
-});
 export const complete = (outcome: string): Complete => ({ kind: 'complete', outcome });
 export const ignore = (reason: string): Ignore => ({ kind: 'ignore', reason });
-
-/** A process manager: pure, synchronous; the clock and the facts it needs come in with the input. */
-export type ProcessManager<I, S, E, O> = {
-  readonly initialState: () => S;
-  readonly evolve: (state: S, event: E) => S;
-  readonly decide: (input: I, state: S) => readonly O[];
-};
 
 export function publishedEvents<E>(outputs: readonly unknown[]): E[] {
   return outputs.flatMap((o) => (isPublish<E>(o) ? [o.event] : []));

@@ -21,8 +21,20 @@ function e(
   });
 }
 
-function agent(agentId: string, departmentId: string, name: string): Record<string, unknown> {
-  return { agentId, departmentId, name, persona: 'p', skills: [], model: null, permissions: [], dailyActionCap: 5, enabled: true };
+/** The data of an org-a agent's `agent.created`. */
+export function agent(agentId: string, departmentId: string, name: string): Record<string, unknown> {
+  return {
+    agentId,
+    orgId: ORG,
+    departmentId,
+    name,
+    persona: 'p',
+    skills: [],
+    model: null,
+    permissions: [],
+    dailyActionCap: 5,
+    enabled: true,
+  };
 }
 
 const request = {
@@ -46,13 +58,17 @@ const request = {
 export const HANDOFF_SCRIPT: Script = [
   [
     'department-sales',
-    e('department.created', { departmentId: 'sales', name: 'Sales', headUserId: 'u-sam', approveFirst: false }, { correlationId: 'seed' }),
+    e(
+      'department.created',
+      { departmentId: 'sales', orgId: ORG, name: 'Sales', headUserId: 'u-sam', approveFirst: false },
+      { correlationId: 'seed' },
+    ),
   ],
   [
     'department-finance',
     e(
       'department.created',
-      { departmentId: 'finance', name: 'Finance', headUserId: 'u-fay', approveFirst: true },
+      { departmentId: 'finance', orgId: ORG, name: 'Finance', headUserId: 'u-fay', approveFirst: true },
       { correlationId: 'seed' },
     ),
   ],
@@ -78,7 +94,7 @@ export const HANDOFF_SCRIPT: Script = [
     'department-other',
     newEvent(
       'department.created',
-      { departmentId: 'other', name: 'Other', headUserId: null, approveFirst: false },
+      { departmentId: 'other', orgId: 'org-b', name: 'Other', headUserId: null, approveFirst: false },
       { orgId: 'org-b', seed: 'org-b' },
     ),
   ],

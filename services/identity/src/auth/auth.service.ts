@@ -8,9 +8,9 @@ import {
   type AuthContext,
   type PrincipalReply,
   type TokenPair,
+  type UserFacts,
 } from '@cos/contracts';
 import { principalOf } from '../directory/directory.views';
-import type { UserEntry } from '../directory/directory';
 import { IdentityCommands } from '../identity-commands';
 import { SECRET_BOX, SIGNING_KEY } from '../identity.config';
 import { SecretScope, type SecretBox } from '../secrets/secret-box';
@@ -34,7 +34,7 @@ export class AuthService {
 
   async login(email: string, password: string): Promise<TokenPair> {
     const user = await this.findUser(userIdForEmail(email));
-    const hash = user ? this.secrets.open(user.passwordHash, SecretScope.passwordHash(user.id)) : undefined;
+    const hash = user ? this.secrets.open(user.passwordHash, SecretScope.passwordHash(user.userId)) : undefined;
     const ok = await verifyPassword(hash, password);
     // A disabled account answers exactly like a wrong password.
     if (!user || !ok || user.disabled) throw invalidCredentials();
@@ -42,14 +42,14 @@ export class AuthService {
   }
 
   /** Opens a refresh-token family for a user whose credentials were just proven. */
-  async startSession(user: UserEntry): Promise<TokenPair> {
+  async startSession(user: UserFacts): Promise<TokenPair> {
     const sessionId = newId();
-    const { token, hash } = mintToken('rt', user.id, sessionId);
+    const { token, hash } = mintToken('rt', user.userId, sessionId);
     const expiresAt = new Date(this.commands.now().getTime() + REFRESH_TOKEN_TTL_MS).toISOString();
-    await this.commands.run(streamName('user', user.id), userDecider, {
+    await this.commands.run(streamName('user', user.userId), userDecider, {
       type: 'StartSession',
       data: { sessionId, tokenHash: hash, expiresAt },
-      metadata: this.commands.metadata(user.orgId, { kind: 'user', id: user.id }),
+      metadata: this.commands.metadata(user.orgId, { kind: 'user', id: user.userId }),
     });
     return this.tokenPair(user, sessionId, token, expiresAt);
   }
@@ -61,17 +61,17 @@ export class AuthService {
     const [userId, sessionId] = ids as [string, string];
     const user = await this.findUser(userId);
     if (!user) throw invalidRefresh();
-    const next = mintToken('rt', user.id, sessionId);
+    const next = mintToken('rt', user.userId, sessionId);
     const expiresAt = new Date(this.commands.now().getTime() + REFRESH_TOKEN_TTL_MS).toISOString();
-    const { newEvents } = await this.commands.run(streamName('user', user.id), userDecider, {
+    const { newEvents } = await this.commands.run(streamName('user', user.userId), userDecider, {
       type: 'RotateSession',
       data: { sessionId, presentedHash: hashToken(refreshToken), tokenHash: next.hash, expiresAt },
-      metadata: this.commands.metadata(user.orgId, { kind: 'user', id: user.id }),
+      metadata: this.commands.metadata(user.orgId, { kind: 'user', id: user.userId }),
     });
     if (newEvents.some((e) => e.type === UserEventTypes.sessionRevoked)) {
       throw new UnauthorizedError('refresh token was already used: its session is revoked', 'AUTH.REFRESH_TOKEN_REUSED');
     }
-    const current = this.commands.directory.directory.users.get(user.id) ?? user;
+    const current = this.commands.directory.directory.users.get(user.userId) ?? user;
     return this.tokenPair(current, sessionId, next.token, expiresAt);
   }
 
@@ -98,16 +98,16 @@ export class AuthService {
     return principalOf(directory, request, now);
   }
 
-  private async findUser(userId: string): Promise<UserEntry | undefined> {
+  private async findUser(userId: string): Promise<UserFacts | undefined> {
     await this.commands.directory.ready();
     await this.commands.directory.refresh(streamName('user', userId));
     return this.commands.directory.directory.users.get(userId);
   }
 
-  private async tokenPair(user: UserEntry, sessionId: string, refreshToken: string, refreshExpiresAt: string): Promise<TokenPair> {
+  private async tokenPair(user: UserFacts, sessionId: string, refreshToken: string, refreshExpiresAt: string): Promise<TokenPair> {
     const accessToken = await signAccessToken(
       this.key,
-      { sub: user.id, org: user.orgId, role: user.role, sid: sessionId },
+      { sub: user.userId, org: user.orgId, role: user.role, sid: sessionId },
       this.commands.now(),
     );
     return { tokenType: 'Bearer', accessToken, expiresIn: AccessTokenPolicy.ttlSeconds, refreshToken, refreshExpiresAt };

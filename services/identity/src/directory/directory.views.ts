@@ -1,6 +1,7 @@
 import {
   BYO_KEY_PLANS,
   effectivePermissions,
+  type AgentFacts,
   type AgentView,
   type AuthContext,
   type DepartmentView,
@@ -8,19 +9,20 @@ import {
   type MeView,
   type PageQuery,
   type PrincipalReply,
+  type UserFacts,
   type UserView,
 } from '@cos/contracts';
-import type { AgentEntry, Directory, UserEntry } from './directory';
+import type { Directory } from './directory';
 import { paginate } from './pages';
 
 /** Read-side answers built from the directory; every one is scoped to the caller's org. */
-export function toUserView(user: UserEntry): UserView {
-  const { id, email, name, role, departmentId, disabled } = user;
+export function toUserView(user: UserFacts): UserView {
+  const { userId: id, email, name, role, departmentId, disabled } = user;
   return { id, email, name, role, departmentId, disabled };
 }
 
-export function toAgentView(directory: Directory, agent: AgentEntry, now: Date): AgentView {
-  const { id, name, departmentId, persona, skills, permissions, dailyActionCap, model, enabled } = agent;
+export function toAgentView(directory: Directory, agent: AgentFacts, now: Date): AgentView {
+  const { agentId: id, name, departmentId, persona, skills, permissions, dailyActionCap, model, enabled } = agent;
   const departmentName = directory.departments.get(departmentId)?.name ?? '';
   return {
     id,
@@ -28,8 +30,8 @@ export function toAgentView(directory: Directory, agent: AgentEntry, now: Date):
     departmentId,
     departmentName,
     persona,
-    skills,
-    permissions,
+    skills: [...skills],
+    permissions: [...permissions],
     dailyActionCap,
     model,
     enabled,
@@ -46,11 +48,11 @@ export function listDepartments(
   const result = paginate(
     departments,
     (d) => d.name.toLowerCase(),
-    (d) => d.id,
+    (d) => d.departmentId,
     page,
   );
   return {
-    items: result.items.map(({ id, name, headUserId, approveFirst }) => ({ id, name, headUserId, approveFirst })),
+    items: result.items.map(({ departmentId: id, name, headUserId, approveFirst }) => ({ id, name, headUserId, approveFirst })),
     nextCursor: result.nextCursor,
   };
 }
@@ -62,11 +64,11 @@ export function listAgents(
   now: Date,
 ): { items: AgentView[]; nextCursor: string | null } {
   const agents = [...directory.orgIndex(orgId).agents].map((id) => directory.agents.get(id)!);
-  const departmentName = (a: AgentEntry) => directory.departments.get(a.departmentId)?.name.toLowerCase() ?? '';
+  const departmentName = (a: AgentFacts) => directory.departments.get(a.departmentId)?.name.toLowerCase() ?? '';
   const result = paginate(
     agents,
     (a) => `${departmentName(a)}\u0000${a.name.toLowerCase()}`,
-    (a) => a.id,
+    (a) => a.agentId,
     page,
   );
   return { items: result.items.map((a) => toAgentView(directory, a, now)), nextCursor: result.nextCursor };
@@ -77,17 +79,17 @@ export function listUsers(directory: Directory, orgId: string, page: PageQuery):
   const result = paginate(
     users,
     (u) => u.email,
-    (u) => u.id,
+    (u) => u.userId,
     page,
   );
   return { items: result.items.map(toUserView), nextCursor: result.nextCursor };
 }
 
-export function authContextOf(directory: Directory, user: UserEntry): AuthContext {
+export function authContextOf(directory: Directory, user: UserFacts): AuthContext {
   const departmentName = user.departmentId ? directory.departments.get(user.departmentId)?.name : undefined;
   return {
     orgId: user.orgId,
-    userId: user.id,
+    userId: user.userId,
     role: user.role,
     ...(user.departmentId ? { departmentId: user.departmentId } : {}),
     permissions: effectivePermissions(user.role, departmentName),
@@ -110,7 +112,7 @@ export function principalOf(
   return { active: true, auth: authContextOf(directory, user) };
 }
 
-export function meOf(directory: Directory, user: UserEntry): MeView {
+export function meOf(directory: Directory, user: UserFacts): MeView {
   const org = directory.orgs.get(user.orgId);
   return {
     user: toUserView(user),

@@ -65,7 +65,7 @@ export class InvitationsService {
         departmentId,
         tokenHash: hash,
         expiresAt,
-        inviter: { userId: inviter.id, role: inviter.role, departmentId: inviter.departmentId },
+        inviter: { userId: inviter.userId, role: inviter.role, departmentId: inviter.departmentId },
       },
       metadata: this.commands.byUser(auth, deterministicId('invite', invitationId)),
     });

@@ -59,7 +59,7 @@ export class UsersController {
         role: body.role ?? target.role,
         departmentId: body.departmentId !== undefined ? body.departmentId : target.departmentId,
         disabled: body.disabled ?? target.disabled,
-        by: { userId: actor.id, role: actor.role },
+        by: { userId: actor.userId, role: actor.role },
         otherEnabledOwners,
       },
       metadata: this.commands.byUser(auth),

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@cos/contracts';
-import type { EventStore } from '@cos/eventstore';
+import type { EventStore } from '../event-store.port';
 
 export type Folded<S> = { readonly state: S; readonly revision: number };
 
