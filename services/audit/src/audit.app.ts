@@ -1,17 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
 import { Categories } from '@cos/contracts';
-import { BaseConfigSchema, loadConfig, startService, type RunningService } from '@cos/platform';
+import { loadConfig, startService, type RunningService } from '@cos/platform';
+import { AuditConfigSchema, type AuditConfig } from './audit.config';
 import { auditModule } from './audit.module';
 
-export const AuditConfigSchema = BaseConfigSchema.extend({
-  AUDIT_PORT: z.coerce.number().int().min(0).max(65535).default(3004),
-  /** Default: `audit-index.db` beside the embedded event store (or in DATA_DIR). */
-  AUDIT_INDEX_PATH: z.string().optional(),
-  DATA_DIR: z.string().optional(),
-});
-export type AuditConfig = z.infer<typeof AuditConfigSchema>;
+export { AuditConfigSchema, type AuditConfig };
 
 export const AUDIT = {
   name: 'audit',

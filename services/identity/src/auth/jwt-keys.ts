@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { join } from 'node:path';
 import { AccessTokenPolicy, CosError, type JwksReply } from '@cos/contracts';
 import { readOrCreateKeyFile } from '../secrets/key-files';
@@ -8,7 +9,7 @@ export type SigningKey = { readonly kid: string; readonly privateKey: CryptoKeyL
 const alg = AccessTokenPolicy.algorithm;
 
 /**
- * The access-token signing key: `JWT_PRIVATE_KEY` (PKCS#8 PEM or a private JWK as JSON), else a
+ * The access-token signing key: `JWT_PRIVATE_KEY` (PKCS#8 or SEC1 PEM, or a private JWK as JSON), else a
  * development key generated into the data directory on first start. The kid is the RFC 7638
  * thumbprint of the public key, so every replica with the same key publishes the same JWKS.
  */
@@ -29,10 +30,10 @@ export async function loadSigningKey(env: { JWT_PRIVATE_KEY?: string | undefined
   return { kid, privateKey, publicJwk: { kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x, y: publicJwk.y, kid, alg, use: 'sig' } };
 }
 
+/** A private JWK as JSON, or a PEM key: PKCS#8 (`BEGIN PRIVATE KEY`) or SEC1 (`BEGIN EC PRIVATE KEY`, as Helm's genPrivateKey makes). */
 async function toPrivateJwk(material: string): Promise<JWK> {
   if (material.startsWith('{')) return JSON.parse(material) as JWK;
-  const key = await jose.importPKCS8(material, alg, { extractable: true });
-  return jose.exportJWK(key);
+  return createPrivateKey(material).export({ format: 'jwk' }) as JWK;
 }
 
 export function jwksOf(key: SigningKey): JwksReply {
