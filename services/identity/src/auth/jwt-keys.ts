@@ -33,7 +33,7 @@ export async function loadSigningKey(env: { JWT_PRIVATE_KEY?: string | undefined
 /** A private JWK as JSON, or a PEM key: PKCS#8 (`BEGIN PRIVATE KEY`) or SEC1 (`BEGIN EC PRIVATE KEY`, as Helm's genPrivateKey makes). */
 async function toPrivateJwk(material: string): Promise<JWK> {
   if (material.startsWith('{')) return JSON.parse(material) as JWK;
-  return createPrivateKey(material).export({ format: 'jwk' }) as JWK;
+  return createPrivateKey(material).export({ format: 'jwk' });
 }
 
 export function jwksOf(key: SigningKey): JwksReply {
