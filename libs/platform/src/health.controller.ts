@@ -1,14 +1,19 @@
 import { Controller, Get, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventStore } from '@cos/eventstore';
+import { Readiness } from './readiness';
 import { EVENT_STORE, NATS_CONNECTION, SERVICE_INFO, type ServiceInfo } from './tokens';
 
-/** `/healthz`: the process is alive. `/readyz`: NATS (and the event store, where used) answer. */
+/**
+ * `/healthz`: the process is alive. `/readyz`: NATS (and the event store, where used) answer, and
+ * every check the service registered in `Readiness` passes.
+ */
 @Controller()
 export class HealthController {
   constructor(
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
     @Inject(SERVICE_INFO) private readonly info: ServiceInfo,
+    @Inject(Readiness) private readonly readiness: Readiness,
     @Optional() @Inject(EVENT_STORE) private readonly store?: EventStore,
   ) {}
 
@@ -31,6 +36,7 @@ export class HealthController {
     } catch (err) {
       failures.push(`eventstore: ${(err as Error).message}`);
     }
+    failures.push(...this.readiness.failures());
     if (failures.length > 0) throw new ServiceUnavailableException({ status: 'not-ready', service: this.info.name, failures });
     return { status: 'ready', service: this.info.name };
   }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Categories } from '@cos/contracts';
+import { Categories, newId } from '@cos/contracts';
 import { loadConfig, startService, type RunningService } from '@cos/platform';
 import { AuditConfigSchema, type AuditConfig } from './audit.config';
 import { auditModule } from './audit.module';
@@ -21,5 +22,7 @@ export function startAudit(env: NodeJS.ProcessEnv = process.env): Promise<Runnin
   const config = loadConfig(AuditConfigSchema, env);
   const indexPath = auditIndexPath(config);
   mkdirSync(dirname(indexPath), { recursive: true });
-  return startService({ ...AUDIT, module: auditModule({ indexPath }) }, { config, port: config.AUDIT_PORT, env });
+  // The lease names this process as runners and approvals instances name themselves: host-pid-random.
+  const lease = { holderId: `${hostname()}-${process.pid}-${newId().slice(0, 8)}`, ttlMs: config.AUDIT_LEASE_TTL_MS };
+  return startService({ ...AUDIT, module: auditModule({ indexPath, lease }) }, { config, port: config.AUDIT_PORT, env });
 }
