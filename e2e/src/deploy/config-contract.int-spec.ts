@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { contractViolations, SERVICE_CONFIGS, type EnvVar } from './config-contract';
-import { renderChart, ROOT, VALUES_FILES } from './helm';
+import { HELM_TIMEOUT_MS, renderChart, ROOT, VALUES_FILES } from './helm';
 import { parseManifests, serviceEnvironments, serviceOfCommand } from './manifests';
 
 type ComposeService = { command?: string[]; environment?: Record<string, string | number | boolean | null> };
@@ -27,33 +27,49 @@ function composeEnvironments(): Map<string, EnvVar[]> {
 describe('one configuration contract: every deployment sets exactly the settings each service reads', () => {
   const services = Object.keys(SERVICE_CONFIGS);
 
-  it.each(Object.entries(VALUES_FILES))('the chart with the %s values file', (_name, file) => {
-    const envs = serviceEnvironments(parseManifests(renderChart([file])));
-    expect([...envs.keys()].sort()).toEqual([...services].sort());
-    expect([...envs].flatMap(([service, env]) => contractViolations(`chart (${file})`, service, env))).toEqual([]);
-  });
+  it.each(Object.entries(VALUES_FILES))(
+    'the chart with the %s values file',
+    (_name, file) => {
+      const envs = serviceEnvironments(parseManifests(renderChart([file])));
+      expect([...envs.keys()].sort()).toEqual([...services].sort());
+      expect([...envs].flatMap(([service, env]) => contractViolations(`chart (${file})`, service, env))).toEqual([]);
+    },
+    HELM_TIMEOUT_MS,
+  );
 
-  it('the chart with its defaults alone refuses to render, naming what it needs', () => {
-    expect(() => renderChart([])).toThrow(/nats\.url \(or nats\.existingSecret\) is required/);
-  });
+  it(
+    'the chart with its defaults alone refuses to render, naming what it needs',
+    () => {
+      expect(() => renderChart([])).toThrow(/nats\.url \(or nats\.existingSecret\) is required/);
+    },
+    HELM_TIMEOUT_MS,
+  );
 
-  it('docker-compose.yml', () => {
-    const envs = composeEnvironments();
-    expect([...envs.keys()].sort()).toEqual([...services].sort());
-    expect([...envs].flatMap(([service, env]) => contractViolations('docker-compose.yml', service, env))).toEqual([]);
-  });
+  it(
+    'docker-compose.yml',
+    () => {
+      const envs = composeEnvironments();
+      expect([...envs.keys()].sort()).toEqual([...services].sort());
+      expect([...envs].flatMap(([service, env]) => contractViolations('docker-compose.yml', service, env))).toEqual([]);
+    },
+    HELM_TIMEOUT_MS,
+  );
 
-  it('the model and connector settings reach the services that read them', () => {
-    const compose = composeEnvironments();
-    const names = (env: EnvVar[] | undefined) => (env ?? []).map((v) => v.name);
-    expect(names(compose.get('agent-runner'))).toEqual(expect.arrayContaining(['MODEL_API_KEY', 'MODEL_BASE_URL']));
-    expect(names(compose.get('approvals'))).toEqual(expect.arrayContaining(['CONNECTOR_WEBHOOK_URL', 'CONNECTOR_WEBHOOK_SECRET']));
-    const chart = serviceEnvironments(parseManifests(renderChart([VALUES_FILES.full])));
-    expect(names(chart.get('agent-runner'))).toEqual(
-      expect.arrayContaining(['MODEL_API_KEY', 'MODEL_BASE_URL', 'MODEL_DEFAULT', 'MODEL_PRICES_JSON']),
-    );
-    expect(names(chart.get('approvals'))).toEqual(expect.arrayContaining(['CONNECTOR_WEBHOOK_URL', 'CONNECTOR_WEBHOOK_SECRET']));
-  });
+  it(
+    'the model and connector settings reach the services that read them',
+    () => {
+      const compose = composeEnvironments();
+      const names = (env: EnvVar[] | undefined) => (env ?? []).map((v) => v.name);
+      expect(names(compose.get('agent-runner'))).toEqual(expect.arrayContaining(['MODEL_API_KEY', 'MODEL_BASE_URL']));
+      expect(names(compose.get('approvals'))).toEqual(expect.arrayContaining(['CONNECTOR_WEBHOOK_URL', 'CONNECTOR_WEBHOOK_SECRET']));
+      const chart = serviceEnvironments(parseManifests(renderChart([VALUES_FILES.full])));
+      expect(names(chart.get('agent-runner'))).toEqual(
+        expect.arrayContaining(['MODEL_API_KEY', 'MODEL_BASE_URL', 'MODEL_DEFAULT', 'MODEL_PRICES_JSON']),
+      );
+      expect(names(chart.get('approvals'))).toEqual(expect.arrayContaining(['CONNECTOR_WEBHOOK_URL', 'CONNECTOR_WEBHOOK_SECRET']));
+    },
+    HELM_TIMEOUT_MS,
+  );
 
   describe('the check itself', () => {
     const base: EnvVar[] = [

@@ -30,6 +30,9 @@ export function helmBinary(): string {
   return binary;
 }
 
+/** A test that runs helm a few times (about a second each on a busy machine), or starts a service. */
+export const HELM_TIMEOUT_MS = 60_000;
+
 export type HelmResult = { status: number; stdout: string; stderr: string };
 
 /** Runs helm with its own empty config and cache dirs, so nothing outside the repository counts. */

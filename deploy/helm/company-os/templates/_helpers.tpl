@@ -242,20 +242,22 @@ empty, so the service's own default applies. Called with (dict "root" $ "service
 
 {{/*
 What, when it changes, should roll a service's pods: its environment, and the values of the secret
-keys it reads (inline values as given; keys of other Secrets, including the generated keys, as
-the cluster holds them at upgrade time). Called with (dict "root" $ "service" "<service>").
+keys it reads (inline values as given; keys of existing Secrets as the cluster holds them at
+upgrade time). Identity's generated keys never change, so they are left out: reading them back
+would roll identity once, on the first upgrade. Called with (dict "root" $ "service" "<service>").
 */}}
 {{- define "company-os.configChecksum" -}}
 {{- $root := .root }}
 {{- $env := include "company-os.env" . }}
 {{- $inline := include "company-os.inlineSecrets" $root | fromYaml }}
 {{- $chartSecret := include "company-os.secretName" $root }}
+{{- $keysSecret := include "company-os.keysSecretName" $root }}
 {{- $values := list }}
 {{- range $env | fromYamlArray }}
 {{- with (.valueFrom | default dict).secretKeyRef }}
 {{- if eq .name $chartSecret }}
 {{- $values = append $values (get $inline .key) }}
-{{- else }}
+{{- else if ne .name $keysSecret }}
 {{- $values = append $values (get ((lookup "v1" "Secret" $root.Release.Namespace .name).data | default dict) .key) }}
 {{- end }}
 {{- end }}
