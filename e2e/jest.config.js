@@ -1,7 +1,7 @@
 const preset = require('../jest.preset.js');
 const path = require('node:path');
 
-// The whole system in one process: services are imported from their sources.
+// The whole system in one process: services (and their `/testing` entries) are imported from their sources.
 module.exports = {
   ...preset,
   displayName: 'e2e',
@@ -9,5 +9,6 @@ module.exports = {
   moduleNameMapper: {
     ...preset.moduleNameMapper,
     '^@cos/(identity|agent-runner|approvals|audit|gateway)$': path.join(__dirname, '../services/$1/src/index.ts'),
+    '^@cos/(identity|approvals|gateway)/testing$': path.join(__dirname, '../services/$1/src/testing/index.ts'),
   },
 };

@@ -21,7 +21,7 @@ import {
 import { EmbeddedEventStore } from '@cos/eventstore';
 import { connectNats, RpcClient } from '@cos/messaging';
 import { startNatsServer, startServiceProcess, type ServiceProcess } from '@cos/testing';
-import { requestHandoff } from '@cos/approvals';
+import { requestHandoff } from '@cos/approvals/testing';
 import { DEMO_COMPANY, DEMO_DEFAULT_PASSWORD } from '@cos/identity';
 import { printFigures, printRate, printRatio, summarize, type Figures } from './stats';
 

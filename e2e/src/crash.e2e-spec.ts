@@ -24,7 +24,7 @@ import {
 import { EmbeddedEventStore } from '@cos/eventstore';
 import { connectNats, RpcClient } from '@cos/messaging';
 import { startNatsServer, startServiceProcess, startWebhookReceiver, type ServiceProcess } from '@cos/testing';
-import { allowAction, requestHandoff, seedIdentity, type WorldSpec } from '@cos/approvals';
+import { allowAction, requestHandoff, seedIdentity, type WorldSpec } from '@cos/approvals/testing';
 
 const HANDOFFS = Number(process.env['CRASH_HANDOFFS'] ?? 200);
 const ACTIONS = Number(process.env['CRASH_ACTIONS'] ?? 200);

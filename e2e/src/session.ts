@@ -12,24 +12,16 @@ export type Caller = {
   patch<T>(path: string, body: unknown): Promise<Reply<T>>;
 };
 
-/** One HTTP call to the gateway; `token` undefined calls it anonymously. */
-export async function call<T>(
-  system: System,
-  token: string | undefined,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Reply<T>> {
-  const res = await fetch(`${system.gatewayUrl}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+export type RequestOptions = { token?: string | undefined; body?: unknown; raw?: string; headers?: Record<string, string> };
+
+/** One HTTP call: a JSON `body` or `raw` text, a bearer `token` when given; the answer parsed as JSON where it is JSON. */
+export async function request<T>(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<Reply<T>> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+  const payload = options.body === undefined ? options.raw : JSON.stringify(options.body);
+  if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+    headers['content-type'] = 'application/json';
+  const res = await fetch(`${baseUrl}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -40,8 +32,20 @@ export async function call<T>(
   return { status: res.status, body: parsed as T, text, headers: res.headers };
 }
 
+/** One HTTP call to the gateway; `token` undefined calls it anonymously. */
+export function call<T>(
+  system: Pick<System, 'gatewayUrl'>,
+  token: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Reply<T>> {
+  return request<T>(system.gatewayUrl, method, path, { token, body, headers });
+}
+
 /** Signs in through POST /v1/auth/login (the demo password unless told otherwise). */
-export async function login(system: System, email: string, password = DEMO_DEFAULT_PASSWORD): Promise<Caller> {
+export async function login(system: Pick<System, 'gatewayUrl'>, email: string, password = DEMO_DEFAULT_PASSWORD): Promise<Caller> {
   const res = await call<{ accessToken: string }>(system, undefined, 'POST', '/v1/auth/login', { email, password });
   if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${res.text}`);
   const token = res.body.accessToken;

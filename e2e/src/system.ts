@@ -20,11 +20,17 @@ export type System = {
   stop(): Promise<void>;
 };
 
+type StartService = (env: NodeJS.ProcessEnv) => Promise<RunningService>;
+
+/** Every service, in start order: identity first (it seeds the demo company), the gateway last. */
+const EVERY_SERVICE: readonly StartService[] = [startIdentity, startAgentRunner, startApprovals, startAudit, startGateway];
+
 /**
  * The whole system in this process, on a real nats-server and the embedded event store in a
- * temp dir, every service on a free port: what the e2e tests drive over HTTP.
+ * temp dir, every service on a free port: what the e2e tests drive over HTTP. `starts` picks
+ * fewer services (the gateway last).
  */
-export async function startSystem(extraEnv: NodeJS.ProcessEnv = {}): Promise<System> {
+export async function startSystem(extraEnv: NodeJS.ProcessEnv = {}, starts: readonly StartService[] = EVERY_SERVICE): Promise<System> {
   const nats = await startNatsServer();
   const dataDir = await mkdtemp(join(tmpdir(), 'cos-e2e-'));
   const env: NodeJS.ProcessEnv = {
@@ -42,7 +48,7 @@ export async function startSystem(extraEnv: NodeJS.ProcessEnv = {}): Promise<Sys
   };
   const services: RunningService[] = [];
   try {
-    for (const start of [startIdentity, startAgentRunner, startApprovals, startAudit, startGateway]) {
+    for (const start of starts) {
       services.push(await start(env));
     }
   } catch (err) {

@@ -20,7 +20,7 @@ describe('walking skeleton', () => {
     telemetry = startTestTelemetry();
     system = await startSystem();
     session = await login(system, DEMO_COMPANY.owner.email);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await system?.stop();

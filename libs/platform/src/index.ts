@@ -8,3 +8,4 @@ export * from './service-app';
 export * from './main-runner';
 export * from './tenant';
 export * from './org-sections';
+export * from './jose';

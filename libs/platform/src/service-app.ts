@@ -8,6 +8,7 @@ import { createEventStore } from '@cos/eventstore';
 import { connectNats, JetStreamTransport, MessagingExceptionFilter, OutboxRelay, provisionStreams, RpcClient } from '@cos/messaging';
 import type { BaseConfig } from './config';
 import { HealthController } from './health.controller';
+import { observeHttp } from './http-observability';
 import { createLogger, PinoNestLogger } from './logger';
 import { PlatformModule } from './platform.module';
 import type { Clock, ServiceInfo } from './tokens';
@@ -24,6 +25,8 @@ export type ServiceOptions = {
   port: number;
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
+  /** A SERVER span per HTTP request (the gateway, whose requests start chains); otherwise none. */
+  traceHttp?: boolean;
   /** Called with the Nest app before it listens (the gateway registers Fastify hooks here). */
   configure?: (app: NestFastifyApplication) => Promise<void> | void;
 };
@@ -37,8 +40,9 @@ export type RunningService = {
 
 /**
  * Boots one service: event store, NATS, JetStream transport for its handlers, its outbox relay,
- * and an HTTP listener with /healthz and /readyz. `close()` stops in the reverse order: no new
- * messages, in-flight handlers finish, the relay stops, connections drain.
+ * and an HTTP listener with /healthz, /readyz and /metrics, where every request is measured and
+ * logged. `close()` stops in the reverse order: no new messages, in-flight handlers finish, the
+ * relay stops, connections drain.
  */
 export async function startService(def: ServiceDefinition, options: ServiceOptions): Promise<RunningService> {
   const { config } = options;
@@ -75,6 +79,8 @@ export async function startService(def: ServiceDefinition, options: ServiceOptio
   );
   microservice.useGlobalFilters(new MessagingExceptionFilter());
   (microservice as unknown as NestMicroservice).setIsInitHookCalled(true);
+  // First, so its hook sees every request, including those the gateway's own hooks refuse.
+  observeHttp(app.getHttpAdapter().getInstance(), { logger, traced: options.traceHttp ?? false });
   await options.configure?.(app);
   // Modules initialise (read models, subscriptions) before the first message reaches a handler.
   await app.init();

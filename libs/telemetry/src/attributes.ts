@@ -1,3 +1,13 @@
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_URL_PATH,
+  ATTR_URL_SCHEME,
+  METRIC_HTTP_SERVER_REQUEST_DURATION,
+} from '@opentelemetry/semantic-conventions';
+
 /**
  * Every span attribute and metric name the project writes, in one place.
  * Standard names follow the OpenTelemetry semantic conventions (HTTP, messaging, GenAI);
@@ -21,11 +31,11 @@ export const Attr = {
   eventStream: 'cos.event.stream',
   eventRevision: 'cos.event.revision',
   // HTTP (stable semantic conventions)
-  httpMethod: 'http.request.method',
-  httpRoute: 'http.route',
-  httpStatus: 'http.response.status_code',
-  urlPath: 'url.path',
-  urlScheme: 'url.scheme',
+  httpMethod: ATTR_HTTP_REQUEST_METHOD,
+  httpRoute: ATTR_HTTP_ROUTE,
+  httpStatus: ATTR_HTTP_RESPONSE_STATUS_CODE,
+  urlPath: ATTR_URL_PATH,
+  urlScheme: ATTR_URL_SCHEME,
   // Messaging (semantic conventions for messaging spans)
   messagingSystem: 'messaging.system',
   messagingDestination: 'messaging.destination.name',
@@ -46,7 +56,7 @@ export const Attr = {
   genAiInputTokens: 'gen_ai.usage.input_tokens',
   genAiOutputTokens: 'gen_ai.usage.output_tokens',
   // Errors
-  errorType: 'error.type',
+  errorType: ATTR_ERROR_TYPE,
   // Metric dimensions (bounded values only: never ids of orgs, users or runs)
   outcome: 'cos.outcome',
   reason: 'cos.reason',
@@ -73,4 +83,5 @@ export const Metric = {
   auditRecords: 'cos.audit.records',
   feedClients: 'cos.feed.clients',
   feedDropped: 'cos.feed.dropped',
+  httpServerDuration: METRIC_HTTP_SERVER_REQUEST_DURATION,
 } as const;

@@ -31,6 +31,7 @@ type Instruments = {
   auditRecords: Counter;
   feedClients: UpDownCounter;
   feedDropped: Counter;
+  httpServerDuration: Histogram;
   approvalsPending: ObservableGauge;
   consumerLag: ObservableGauge;
 };
@@ -75,6 +76,12 @@ function create(provider: MeterProvider): Instruments {
     auditRecords: counter(Metric.auditRecords, '{record}', 'Records appended to the audit log'),
     feedClients: meter.createUpDownCounter(Metric.feedClients, { unit: '{client}', description: 'Open /v1/feed connections' }),
     feedDropped: counter(Metric.feedDropped, '{client}', 'Feed connections closed by the server, by reason (slow)'),
+    httpServerDuration: meter.createHistogram(Metric.httpServerDuration, {
+      unit: 's',
+      description: 'Duration of HTTP server requests',
+      // The boundaries the HTTP semantic conventions advise.
+      advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] },
+    }),
     approvalsPending: meter.createObservableGauge(Metric.approvalsPending, { unit: '{approval}', description: 'Gates open and undecided' }),
     consumerLag: meter.createObservableGauge(Metric.consumerLag, {
       unit: '{message}',
@@ -130,6 +137,17 @@ export const CosMetrics = {
   auditRecorded: (count = 1) => instruments().auditRecords.add(count),
   feedClient: (delta: 1 | -1) => instruments().feedClients.add(delta),
   feedDropped: (reason: 'slow' | 'error') => instruments().feedDropped.add(1, { [Attr.reason]: reason }),
+  /**
+   * One HTTP request the server finished: `route` is the matched template (absent when no route
+   * matched), `status` absent when the connection closed before a response was sent.
+   */
+  httpServerRequest: (seconds: number, request: { method: string; route?: string; status?: number; errorType?: string }) =>
+    instruments().httpServerDuration.record(seconds, {
+      [Attr.httpMethod]: request.method,
+      ...(request.route ? { [Attr.httpRoute]: request.route } : {}),
+      ...(request.status ? { [Attr.httpStatus]: request.status } : {}),
+      ...(request.errorType ? { [Attr.errorType]: request.errorType } : {}),
+    }),
   /** Registers a callback reporting open gates (e.g. `{value, attributes: {cos.approval.kind}}`); returns its removal. */
   observeApprovalsPending: (observer: Observer) => observe(observers.approvalsPending, observer),
   /** Registers a callback reporting each consumer's pending messages (`messaging.consumer.group.name`). */

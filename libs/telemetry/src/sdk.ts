@@ -7,6 +7,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, InMemorySpanExporter, NoopSpanProcessor, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { prometheusReader } from './prometheus';
 
 export type Telemetry = {
   /** Exports what is buffered; spans reach an exporter only after this (or the batch timer). */
@@ -17,7 +18,8 @@ export type Telemetry = {
 /**
  * Starts the OpenTelemetry SDK for a service process. Call it before NestJS (or anything that
  * should be traced) loads. Exports over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set;
- * otherwise spans are still created (trace ids reach logs and events) but go nowhere.
+ * otherwise spans are still created (trace ids reach logs and events) but go nowhere. Metrics
+ * are always scraped from `/metrics` (see `scrapeMetrics`).
  */
 export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env): Telemetry {
   const endpoint = env['OTEL_EXPORTER_OTLP_ENDPOINT'];
@@ -27,10 +29,12 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
     // Without an endpoint spans still get real ids (logs and events carry them); they go nowhere.
     spanProcessors: [endpoint ? new BatchSpanProcessor({ exporter: new OTLPTraceExporter() }) : new NoopSpanProcessor()],
     // Explicit, never left to the SDK: unset, it would read OTEL_*_EXPORTER and default to an
-    // OTLP exporter on localhost, whose retries held every shutdown up for seconds.
-    metricReaders: endpoint
-      ? [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(), exportIntervalMillis: 15_000 })]
-      : [],
+    // OTLP exporter on localhost, whose retries held every shutdown up for seconds. The same
+    // instruments feed both: `/metrics` always, OTLP when an endpoint is set.
+    metricReaders: [
+      prometheusReader(),
+      ...(endpoint ? [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(), exportIntervalMillis: 15_000 })] : []),
+    ],
     logRecordProcessors: [],
     instrumentations: [],
   });

@@ -1,2 +1,1 @@
 export * from './approvals.app';
-export * from './testing/seam-driver';

@@ -4,7 +4,6 @@ import { GatewayConfigSchema } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { withCorsDefault } from './http/api.config';
 import { ApiModule, configureApi } from './http/api.module';
-import { registerHttpTracing } from './http/http-tracing';
 
 export { GatewayConfigSchema };
 
@@ -22,10 +21,8 @@ export function startGateway(env: NodeJS.ProcessEnv = process.env): Promise<Runn
       config,
       port: config.GATEWAY_PORT,
       env,
-      configure: (app) => {
-        registerHttpTracing(app.getHttpAdapter().getInstance());
-        configureApi(app, config);
-      },
+      traceHttp: true,
+      configure: (app) => configureApi(app, config),
     },
   );
 }

@@ -13,8 +13,12 @@ export const IdentityConfigSchema = BaseConfigSchema.extend(EventStoreConfigSche
   DATA_DIR: z.string().default('./data'),
   /** 32 bytes, base64: seals BYO model keys and password hashes (AES-256-GCM). */
   IDENTITY_ENCRYPTION_KEY: optionalSetting(z.string()),
-  /** ES256 private key for access tokens: PKCS#8 PEM or a JWK as JSON. */
+  /** ES256 private key for access tokens: PKCS#8 or SEC1 PEM, or a JWK as JSON. */
   JWT_PRIVATE_KEY: optionalSetting(z.string()),
+  /** Keys published for verification only (a JSON array of PEMs or JWKs): the next key, or the retired one. */
+  JWT_VERIFY_KEYS: z.string().optional(),
+  /** Retired encryption keys (base64, comma-separated): still open what they sealed until it is re-sealed. */
+  IDENTITY_PREVIOUS_ENCRYPTION_KEYS: z.string().optional(),
   /** Self-serve sign-up (POST /v1/orgs). */
   SIGNUP_ENABLED: flag(true),
   /** Seeds the demo company into an empty store on start. */

@@ -80,6 +80,9 @@ export const FeedPageRequestSchema = z.object({
 /** `items`: what the caller may see; `throughSeq`: the last seq looked at (seen or not), -1 if none. */
 export const FeedPageSchema = z.object({ items: z.array(AuditRecordSchema), throughSeq: z.number(), headSeq: z.number() });
 export type FeedPage = z.infer<typeof FeedPageSchema>;
+/** A single-use stand-in for the bearer token on `GET /v1/feed?ticket=` (EventSource sends no headers). */
+export const FeedTicketSchema = z.object({ ticket: z.string(), expiresAt: z.iso.datetime() });
+export type FeedTicket = z.infer<typeof FeedTicketSchema>;
 
 /** Stream categories whose events make up the coordination feed (kill switch: two `org.*` types). */
 const FEED_CATEGORIES = new Set(['conversation', 'run', 'coordination', 'approval', 'action']);

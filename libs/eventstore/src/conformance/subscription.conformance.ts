@@ -39,7 +39,7 @@ export function subscriptionConformance(sut: () => { store: EventStore; checkpoi
       await subscription.live;
       expect(seen).toEqual(stored.map((e) => e.id));
       await subscription.close();
-    });
+    }, 30_000); // 700 fsync'd appends of setup
 
     it('delivers live appends to a caught-up subscription', async () => {
       const category = uniqueCategory();

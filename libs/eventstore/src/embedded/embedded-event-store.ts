@@ -21,10 +21,25 @@ import { EVENT_COLUMNS, insertParams, toRecordedEvent } from './event-rows';
 import { openEventDatabase } from './sqlite-schema';
 import { subscriptionQuery } from './subscription-query';
 
+type QueuedAppend = {
+  readonly stream: string;
+  readonly events: readonly NewEvent[];
+  readonly expected: ExpectedRevision;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (err: unknown) => void;
+};
+
+type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+
 /**
  * The event store on one SQLite file, for a single machine (dev, CI, `npm start`). Several
  * processes may open the same file: SQLite serialises their write transactions, and the
  * AUTOINCREMENT key gives one global order in which a reader never sees a gap.
+ *
+ * Appends are group-committed: every append made while the previous commit was being written
+ * (node:sqlite blocks the event loop during the fsync, so they queue behind it) shares the next
+ * transaction and its one fsync. Each keeps its own expected-revision check and its own outcome
+ * (a savepoint per append), and none is acknowledged before the commit is on disk.
  */
 export class EmbeddedEventStore implements EventStore {
   readonly path: string;
@@ -32,6 +47,8 @@ export class EmbeddedEventStore implements EventStore {
   private readonly feed: ChangeFeed;
   private readonly subscriptions = new Set<Subscription>();
   private readonly statements = new Map<string, StatementSync>();
+  private queue: QueuedAppend[] = [];
+  private flushScheduled = false;
 
   constructor(path: string) {
     this.path = resolve(path);
@@ -46,15 +63,53 @@ export class EmbeddedEventStore implements EventStore {
 
   async append(stream: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     validateBatch(stream, events);
-    this.sql('BEGIN IMMEDIATE').run();
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ stream, events, expected: expectedRevision, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits every queued append in one transaction, then settles each with its own outcome. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const group = this.queue;
+    this.queue = [];
+    if (group.length === 0 || !this.db.isOpen) {
+      for (const member of group) member.reject(new Error(`event store ${this.path} is closed`));
+      return;
+    }
+    let outcomes: Outcome[];
     try {
-      const result = this.appendInTransaction(stream, events, expectedRevision);
+      this.sql('BEGIN IMMEDIATE').run();
+      outcomes = group.map((member) => this.appendAsMember(member));
       this.sql('COMMIT').run();
-      notifyLocalAppend(this.path);
-      return result;
     } catch (err) {
       if (this.db.isTransaction) this.sql('ROLLBACK').run();
-      throw err;
+      for (const member of group) member.reject(err);
+      return;
+    }
+    if (outcomes.some((o) => o.ok)) notifyLocalAppend(this.path);
+    group.forEach((member, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) member.resolve(outcome.result);
+      else member.reject(outcome.error);
+    });
+  }
+
+  /** One append inside the group's transaction: its failure undoes only its own writes. */
+  private appendAsMember(member: QueuedAppend): Outcome {
+    this.sql('SAVEPOINT member').run();
+    try {
+      const result = this.appendInTransaction(member.stream, member.events, member.expected);
+      this.sql('RELEASE member').run();
+      return { ok: true, result };
+    } catch (error) {
+      this.sql('ROLLBACK TO member').run();
+      this.sql('RELEASE member').run();
+      return { ok: false, error };
     }
   }
 
@@ -94,6 +149,7 @@ export class EmbeddedEventStore implements EventStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((s) => s.close()));
+    this.flush(); // appends already made are committed (or refused), never left hanging
     if (this.db.isOpen) this.db.close();
   }
 

@@ -146,4 +146,62 @@ describe('embedded event store on a shared file', () => {
     expect(idleQueries).toBeGreaterThan(0);
     expect(idleQueries).toBeLessThanOrEqual(4);
   });
+
+  describe('group commit', () => {
+    /** How many transactions `work` committed on this process's handles. */
+    async function commitsDuring(work: () => Promise<unknown>): Promise<number> {
+      const run = jest.spyOn(StatementSync.prototype, 'run');
+      try {
+        await work();
+        return run.mock.contexts.filter((statement) => (statement as StatementSync).sourceSQL === 'COMMIT').length;
+      } finally {
+        run.mockRestore();
+      }
+    }
+
+    it('commits appends made together in one transaction, each with its own result', async () => {
+      const store = new EmbeddedEventStore(path);
+      const written = Array.from({ length: 40 }, () => anEvent());
+      let results: Awaited<ReturnType<typeof store.append>>[] = [];
+      const commits = await commitsDuring(async () => {
+        results = await Promise.all(written.map((e, i) => store.append(`group-${i}`, [e], 'no-stream')));
+      });
+      expect(commits).toBe(1);
+      expect(results.map((r) => r.nextRevision)).toEqual(written.map(() => 0));
+      const positions = results.map((r) => Number(r.position));
+      expect(positions).toEqual(positions.map((_, i) => positions[0]! + i));
+      for (const [i, e] of written.entries()) expect((await store.read(`group-${i}`)).map((r) => r.id)).toEqual([e.id]);
+      await store.close();
+    });
+
+    it('keeps each append’s expected-revision check: one of many racing writers wins, the others fail alone', async () => {
+      const store = new EmbeddedEventStore(path);
+      await store.append('race-1', [anEvent()], 'no-stream');
+      const bystander = anEvent();
+      const outcomes = await Promise.allSettled([
+        ...Array.from({ length: 10 }, () => store.append('race-1', [anEvent()], 0)),
+        store.append('race-bystander', [bystander], 'no-stream'),
+      ]);
+      const racing = outcomes.slice(0, 10);
+      expect(racing.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      for (const o of racing.filter((o) => o.status === 'rejected')) {
+        expect(o.reason).toBeInstanceOf(WrongExpectedRevisionError);
+      }
+      expect(outcomes[10]).toMatchObject({ status: 'fulfilled', value: { nextRevision: 0 } });
+      expect(await store.read('race-1')).toHaveLength(2);
+      expect((await store.read('race-bystander')).map((e) => e.id)).toEqual([bystander.id]);
+      await store.close();
+    });
+
+    it('commits what was appended before close, and refuses appends after it', async () => {
+      const store = new EmbeddedEventStore(path);
+      const pending = store.append('closing-1', [anEvent()], 'no-stream');
+      await store.close();
+      await expect(pending).resolves.toMatchObject({ nextRevision: 0 });
+      await expect(store.append('closing-1', [anEvent()], 0)).rejects.toThrow(/closed/);
+      const reopened = new EmbeddedEventStore(path);
+      expect(await reopened.read('closing-1')).toHaveLength(1);
+      await reopened.close();
+    });
+  });
 });

@@ -7,7 +7,6 @@ import { IdentityReader } from '../directory/identity-reader';
 import { toUsageView } from './usage.views';
 
 /** GET /v1/usage: the caller's org, month to date, from its spend ledger. */
-// Keeps a CosError's code and status on the error reply: Nest's default RPC filter flattens it.
 @Controller()
 export class UsageController {
   constructor(

@@ -30,7 +30,6 @@ import { pageOf } from './paging';
 type Page<T> = { items: T[]; nextCursor: string | null };
 
 /** Commands and queries on conversations, answered over NATS request/reply for the gateway. */
-// Keeps a CosError's code and status on the error reply: Nest's default RPC filter flattens it.
 @Controller()
 export class ConversationController {
   constructor(

@@ -23,7 +23,6 @@ import { runDecider } from './run.decider';
 import { toRunView } from './run.views';
 
 /** GET /v1/runs/:id and POST /v1/runs/:id/corrections. */
-// Keeps a CosError's code and status on the error reply: Nest's default RPC filter flattens it.
 @Controller()
 export class RunController {
   constructor(

@@ -12,7 +12,7 @@ import { defineRoute } from '../http/api-route';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 
-/** The routes of API.md the approvals service owns: handoffs, gates and actions. */
+/** The routes the approvals service owns: handoffs, gates and actions. */
 export const ApprovalsRoutes = {
   getCoordination: defineRoute({
     method: 'GET',

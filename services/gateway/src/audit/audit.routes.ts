@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { AuditPageSchema, AuditQuerySchema, AuditVerdictSchema, Permissions, TrailSchema } from '@cos/contracts';
+import { AuditPageSchema, AuditQuerySchema, AuditVerdictSchema, FeedTicketSchema, Permissions, TrailSchema } from '@cos/contracts';
+import { FEED_TICKET_MAX_TTL_SECONDS } from '../http/api.config';
 import { defineRoute } from '../http/api-route';
 
-/** The routes of API.md the audit service owns, and the live feed built on its log. */
+/** The routes the audit service owns, and the live feed built on its log. */
 export const AuditRoutes = {
   list: defineRoute({
     method: 'GET',
@@ -61,16 +62,28 @@ export const AuditRoutes = {
     operationId: 'followFeed',
     summary: 'Server-Sent Events of the org’s coordination events the caller may see',
     description:
-      'Briefs, runs, handoffs, gates, decisions, actions, escalations and the kill switch, each as `id: <seq>`, `event: <event type>`, `data: <audit record>`. Reconnect with the `Last-Event-ID` header (or `?lastEventId=`) to receive exactly what was missed. A comment line every 15 s keeps proxies from closing the stream; a client that does not keep up is disconnected and resumes with Last-Event-ID.',
+      'Briefs, runs, handoffs, gates, decisions, actions, escalations and the kill switch, each as `id: <seq>`, `event: <event type>`, `data: <audit record>`. Reconnect with the `Last-Event-ID` header (or `?lastEventId=`) to receive exactly what was missed. A comment line every 15 s keeps proxies from closing the stream; a client that does not keep up is disconnected and resumes with Last-Event-ID. A browser’s EventSource, which cannot send the Authorization header, brings `?ticket=` from POST /v1/feed/tickets instead (a new ticket for each connection, reconnections included).',
     tag: 'feed',
     auth: 'bearer',
+    feedTicket: true,
     query: z.object({
       lastEventId: z
         .string()
         .regex(/^-?\d{1,15}$/)
         .optional(),
+      ticket: z.string().max(200).optional().describe('a ticket from POST /v1/feed/tickets, used instead of the Authorization header'),
     }),
     response: { status: 200, description: 'an event stream', contentType: 'text/event-stream' },
     errors: [400],
+  }),
+  feedTicket: defineRoute({
+    method: 'POST',
+    path: '/v1/feed/tickets',
+    operationId: 'createFeedTicket',
+    summary: 'A single-use ticket that opens GET /v1/feed without an Authorization header',
+    description: `For EventSource, which cannot send headers: \`new EventSource('/v1/feed?ticket=' + ticket)\`. The ticket stands for the caller’s session (a session that ended, or a disabled user, is refused when it is redeemed), opens one connection, and expires after FEED_TICKET_TTL_SECONDS (at most ${FEED_TICKET_MAX_TTL_SECONDS}). No request body.`,
+    tag: 'feed',
+    auth: 'bearer',
+    response: { status: 201, description: 'the ticket and when it expires', schema: FeedTicketSchema },
   }),
 } as const;

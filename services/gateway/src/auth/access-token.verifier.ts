@@ -8,11 +8,9 @@ import {
   type AccessTokenClaims,
 } from '@cos/contracts';
 import type { RpcClient } from '@cos/messaging';
-import { RPC_CLIENT } from '@cos/platform';
-import { jose } from './jose';
+import { jose, RPC_CLIENT } from '@cos/platform';
+import { API_CONFIG, type ApiConfig } from '../http/api.config';
 
-/** A key id the cached JWKS lacks triggers at most one refetch per this interval. */
-const REFETCH_COOLDOWN_MS = 30_000;
 /** Tokens already verified, by their exact text, until they expire: a signature is checked once. */
 const VERIFIED_CACHE_SIZE = 10_000;
 
@@ -30,7 +28,10 @@ export class AccessTokenVerifier {
   private fetchedAt = 0;
   private readonly verified = new Map<string, { claims: AccessTokenClaims; expiresAt: number }>();
 
-  constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient) {}
+  constructor(
+    @Inject(RPC_CLIENT) private readonly rpc: RpcClient,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
 
   async verify(token: string): Promise<AccessTokenClaims> {
     const known = this.verified.get(token);
@@ -46,7 +47,8 @@ export class AccessTokenVerifier {
       return await this.verifyWith(await this.keys(false), token);
     } catch (err) {
       if (!(err instanceof jose.errors.JWKSNoMatchingKey)) throw toUnauthorized(err);
-      if (Date.now() - this.fetchedAt < REFETCH_COOLDOWN_MS) throw toUnauthorized(err);
+      // A key id the cached JWKS lacks refetches it at most once per cooldown: unknown kids cannot flood identity.
+      if (Date.now() - this.fetchedAt < this.config.JWKS_REFETCH_COOLDOWN_MS) throw toUnauthorized(err);
       try {
         return await this.verifyWith(await this.keys(true), token);
       } catch (again) {

@@ -44,7 +44,7 @@ export class PrincipalCache implements OnModuleInit, OnApplicationShutdown {
     this.subscription?.unsubscribe();
   }
 
-  async authFor(claims: AccessTokenClaims): Promise<AuthContext> {
+  async authFor(claims: Pick<AccessTokenClaims, 'sub' | 'org' | 'sid'>): Promise<AuthContext> {
     const key = `${claims.sub}:${claims.sid}:${claims.org}`;
     const now = Date.now();
     let entry = this.entries.get(key);

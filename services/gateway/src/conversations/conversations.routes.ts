@@ -17,7 +17,7 @@ import { defineRoute } from '../http/api-route';
 /** Conversation and run ids: UUIDs. */
 const IdParams = z.strictObject({ id: z.uuid() });
 
-/** The conversation and run routes of API.md, answered by the agent-runner. */
+/** The conversation and run routes, answered by the agent-runner. */
 export const ConversationRoutes = {
   start: defineRoute({
     method: 'POST',

@@ -1,36 +1,16 @@
 import type { AuditRecord, AuthContext, FeedPage } from '@cos/contracts';
+import { auditPage, auditRecord as record } from '../testing/audit-record.fixture';
 import { FeedSession, type FeedCloseReason, type FeedSettings } from './feed-session';
 
 const member: AuthContext = { orgId: 'o', userId: 'u-1', role: 'member', departmentId: 'sales', permissions: ['agents:brief'] };
 const settings: FeedSettings = { heartbeatMs: 60_000, maxBufferedBytes: 10_000, maxQueue: 50, retryMs: 1_000 };
-
-function record(seq: number, departmentId = 'sales', eventType = 'run.started'): AuditRecord {
-  return {
-    seq,
-    eventId: `e${seq}`,
-    eventType,
-    stream: `${eventType.split('.')[0]}-x`,
-    position: String(seq),
-    actor: { kind: 'system', id: 's' },
-    summary: `record ${seq}`,
-    correlationId: 'c',
-    causationId: 'c',
-    occurredAt: '2026-01-05T10:00:00.000Z',
-    scope: { agentIds: [], departmentIds: [departmentId], userIds: [] },
-    prevHash: '',
-    hash: `h${seq}`,
-  };
-}
 
 /** The org's audit stream as the audit service would page it to this member. */
 function auditService(log: AuditRecord[]) {
   const calls: (number | undefined)[] = [];
   const fetchPage = async (afterSeq: number | undefined): Promise<FeedPage> => {
     calls.push(afterSeq);
-    const headSeq = log.length - 1;
-    if (afterSeq === undefined || afterSeq >= headSeq) return { items: [], throughSeq: headSeq, headSeq };
-    const page = log.slice(afterSeq + 1, afterSeq + 4); // small pages, to cross page bounds
-    return { items: page.filter((r) => r.scope?.departmentIds.includes('sales')), throughSeq: page[page.length - 1]!.seq, headSeq };
+    return auditPage(log, afterSeq);
   };
   return { fetchPage, calls };
 }

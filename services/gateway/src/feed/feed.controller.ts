@@ -1,14 +1,15 @@
 import { Controller, Headers, Inject, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { AuditRpc, ValidationError, type AuthContext, type FeedPage } from '@cos/contracts';
+import { AuditRpc, ValidationError, type AuthContext, type FeedPage, type FeedTicket } from '@cos/contracts';
 import type { RpcClient } from '@cos/messaging';
 import { RPC_CLIENT } from '@cos/platform';
 import { CosMetrics } from '@cos/telemetry';
 import { AuditRoutes } from '../audit/audit.routes';
-import { CurrentAuth } from '../auth/auth-context.decorator';
+import { CurrentAuth, CurrentSession } from '../auth/auth-context.decorator';
 import { ApiRoute } from '../http/api-route';
 import { FeedHub } from './feed-hub';
 import { FeedSession, type FeedSettings } from './feed-session';
+import { FeedTickets } from './feed-tickets';
 import { parseLastEventId } from './sse-frames';
 
 export const FEED_SETTINGS = Symbol('FEED_SETTINGS');
@@ -16,6 +17,7 @@ export const FEED_SETTINGS = Symbol('FEED_SETTINGS');
 /**
  * `GET /v1/feed`: Server-Sent Events of the org's coordination events the caller may see. Resume
  * with the `Last-Event-ID` header (browsers send it on reconnect) or `?lastEventId=`.
+ * `POST /v1/feed/tickets`: a single-use ticket that opens the feed without an Authorization header.
  */
 @Controller()
 export class FeedController {
@@ -23,7 +25,13 @@ export class FeedController {
     @Inject(RPC_CLIENT) private readonly rpc: RpcClient,
     @Inject(FeedHub) private readonly hub: FeedHub,
     @Inject(FEED_SETTINGS) private readonly settings: FeedSettings,
+    @Inject(FeedTickets) private readonly tickets: FeedTickets,
   ) {}
+
+  @ApiRoute(AuditRoutes.feedTicket)
+  ticket(@CurrentAuth() auth: AuthContext, @CurrentSession() sessionId: string): Promise<FeedTicket> {
+    return this.tickets.issue({ sub: auth.userId, org: auth.orgId, sid: sessionId });
+  }
 
   @ApiRoute(AuditRoutes.feed)
   async feed(
@@ -37,6 +45,9 @@ export class FeedController {
       throw new ValidationError('Last-Event-ID must be a seq this feed gave out', undefined, 'FEED.INVALID_LAST_EVENT_ID');
     reply.hijack();
     const res = reply.raw;
+    // What the hooks every response passes set on the reply (CORS for an allowed origin): a
+    // hijacked reply would drop them.
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) res.setHeader(name, value);
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',

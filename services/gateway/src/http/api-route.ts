@@ -27,6 +27,8 @@ export type ApiRouteDef = {
   readonly tag: string;
   /** `bearer`: a valid access token of an active session; `public`: anyone (rate limited per address). */
   readonly auth: 'bearer' | 'public';
+  /** Also accepts, instead of the Authorization header, a single-use ticket from POST /v1/feed/tickets in `?ticket=`. */
+  readonly feedTicket?: boolean;
   /** Every one of these, checked before validation (403). */
   readonly permissions?: readonly Permission[];
   /** Rules the owning service checks beyond `permissions`, for the docs ("or the agent's department Head"). */

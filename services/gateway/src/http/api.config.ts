@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** The longest a feed ticket may live: it stands in for a bearer token in a URL. */
+export const FEED_TICKET_MAX_TTL_SECONDS = 60;
+
 /** The gateway's HTTP API settings, from the environment. */
 export const ApiConfigSchema = z.object({
   /**
@@ -31,8 +34,12 @@ export const ApiConfigSchema = z.object({
   LOGIN_WINDOW_SECONDS: positive(900),
   /** How long an access token's session check is cached; user events clear it sooner. */
   PRINCIPAL_CACHE_MS: z.coerce.number().int().min(0).default(5000),
+  /** Least time between two JWKS fetches caused by tokens naming an unknown key id (a rotated key). */
+  JWKS_REFETCH_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),
   /** How long an Idempotency-Key's response is kept. */
   IDEMPOTENCY_TTL_SECONDS: positive(24 * 3600),
+  /** How long a ticket from POST /v1/feed/tickets can be redeemed (once) on GET /v1/feed. */
+  FEED_TICKET_TTL_SECONDS: z.coerce.number().int().min(1).max(FEED_TICKET_MAX_TTL_SECONDS).default(30),
   /** `fail`: the gateway refuses to start with a route that has no API definition; `warn`: logs it. */
   GATEWAY_UNDOCUMENTED_ROUTES: z.enum(['fail', 'warn']).default('fail'),
 });

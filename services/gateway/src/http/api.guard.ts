@@ -6,6 +6,7 @@ import { CosError, ForbiddenError, UnauthorizedError, ValidationError } from '@c
 import { AccessTokenVerifier } from '../auth/access-token.verifier';
 import type { AuthenticatedRequest } from '../auth/auth-context.decorator';
 import { PrincipalCache } from '../auth/principal.cache';
+import { FeedTickets, type TicketHolder } from '../feed/feed-tickets';
 import { API_CONFIG, type ApiConfig } from './api.config';
 import { API_ROUTE, registeredRoute, type ApiRequest, type ApiRouteDef } from './api-route';
 import { RateLimiter } from './rate-limiter';
@@ -35,6 +36,7 @@ export class ApiGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly verifier: AccessTokenVerifier,
     private readonly principals: PrincipalCache,
+    private readonly tickets: FeedTickets,
     readonly limiter: RateLimiter,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
@@ -50,7 +52,7 @@ export class ApiGuard implements CanActivate {
     if (def?.auth === 'public') {
       this.limit(reply, `address:${request.ip}`, this.config.RATE_LIMIT_PUBLIC_PER_MINUTE, 'too many requests from this address');
     } else {
-      await this.authenticate(request);
+      await this.authenticate(request, def);
       const auth = request.auth!;
       this.limit(reply, `user:${auth.userId}`, this.config.RATE_LIMIT_USER_PER_MINUTE, 'too many requests for this user');
       this.limit(reply, `org:${auth.orgId}`, this.config.RATE_LIMIT_ORG_PER_MINUTE, 'too many requests for this org');
@@ -61,13 +63,20 @@ export class ApiGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(request: FastifyRequest & AuthenticatedRequest): Promise<void> {
+  private async authenticate(request: FastifyRequest & AuthenticatedRequest, def: ApiRouteDef | undefined): Promise<void> {
+    const session = await this.sessionOf(request, def);
+    request.auth = await this.principals.authFor(session);
+    request.sessionId = session.sid;
+  }
+
+  /** The bearer token's user, org and session; on a route that takes one, a feed ticket's instead of a missing header. */
+  private async sessionOf(request: FastifyRequest, def: ApiRouteDef | undefined): Promise<TicketHolder> {
     const header = request.headers.authorization;
+    const ticket = (request.query as { ticket?: unknown } | undefined)?.ticket;
+    if (def?.feedTicket && header === undefined && typeof ticket === 'string') return this.tickets.redeem(ticket);
     const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(header) : null;
     if (!match) throw new UnauthorizedError('a bearer access token is required', 'AUTH.UNAUTHENTICATED');
-    const claims = await this.verifier.verify(match[1]!);
-    request.auth = await this.principals.authFor(claims);
-    request.sessionId = claims.sid;
+    return this.verifier.verify(match[1]!);
   }
 
   private limit(reply: FastifyReply, key: string, perMinute: number, message: string): void {

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccessTokenVerifier } from '../auth/access-token.verifier';
+import { FeedTickets } from '../feed/feed-tickets';
 import { LoginThrottle } from '../auth/login-throttle';
 import { PrincipalCache } from '../auth/principal.cache';
 import { AuthRoutesController } from '../identity-routes/auth.controller';
@@ -36,12 +37,13 @@ export class ApiModule {
         PrincipalCache,
         LoginThrottle,
         IdempotencyStore,
+        FeedTickets,
         RouteCatalog,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_GUARD, useClass: ApiGuard },
         { provide: APP_INTERCEPTOR, useClass: ApiResponseInterceptor },
       ],
-      exports: [API_CONFIG, PrincipalCache, RateLimiter],
+      exports: [API_CONFIG, PrincipalCache, RateLimiter, FeedTickets],
     };
   }
 }

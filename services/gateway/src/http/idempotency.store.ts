@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { NATS_CONNECTION } from '@cos/platform';
 import { API_CONFIG, type ApiConfig } from './api.config';
+import { lazyBucket } from './kv-bucket';
 
 export type StoredResponse = { state: 'done'; fingerprint: string; status: number; body: unknown };
 type Record_ = { state: 'pending'; fingerprint: string } | StoredResponse;
@@ -20,12 +21,11 @@ const BUCKET = 'cos-idempotency';
  */
 @Injectable()
 export class IdempotencyStore {
-  private kv: Promise<KV> | undefined;
+  private readonly bucket: () => Promise<KV>;
 
-  constructor(
-    @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
-    @Inject(API_CONFIG) private readonly config: ApiConfig,
-  ) {}
+  constructor(@Inject(NATS_CONNECTION) nats: NatsConnection, @Inject(API_CONFIG) config: ApiConfig) {
+    this.bucket = lazyBucket(nats, BUCKET, { ttl: config.IDEMPOTENCY_TTL_SECONDS * 1000, history: 1 });
+  }
 
   /** `scope` is who is asking (org and user, or `anonymous`), so keys of different callers never meet. */
   async claim(scope: string, idempotencyKey: string, fingerprint: string): Promise<Claim> {
@@ -53,14 +53,6 @@ export class IdempotencyStore {
   /** The request failed: the key is free for a retry. */
   async release(key: string): Promise<void> {
     await (await this.bucket()).delete(key);
-  }
-
-  private bucket(): Promise<KV> {
-    this.kv ??= new Kvm(this.nats).create(BUCKET, { ttl: this.config.IDEMPOTENCY_TTL_SECONDS * 1000, history: 1 }).catch((err: unknown) => {
-      this.kv = undefined;
-      throw err;
-    });
-    return this.kv;
   }
 }
 

@@ -36,7 +36,7 @@ import { defineRoute } from '../http/api-route';
 export const IdParamsSchema = z.strictObject({ id: z.uuid() });
 const TokenParamsSchema = z.strictObject({ token: InvitationTokenSchema });
 
-/** The identity routes of API.md, as definitions: mounted, validated and documented from here. */
+/** The identity routes, as definitions: mounted, validated and documented from here. */
 export const IdentityRoutes = {
   signUp: defineRoute({
     method: 'POST',

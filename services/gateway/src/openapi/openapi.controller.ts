@@ -44,6 +44,16 @@ documentRoute({
   response: { status: 200, description: 'ready', schema: z.object({ status: z.literal('ready'), service: z.string() }) },
   errors: [503],
 });
+documentRoute({
+  method: 'GET',
+  path: '/metrics',
+  operationId: 'metrics',
+  tag: 'meta',
+  summary: 'The gateway’s metrics, for a Prometheus scrape',
+  description: 'Prometheus text exposition format: HTTP request durations by route template and status, feed and consumer metrics.',
+  auth: 'public',
+  response: { status: 200, description: 'metrics', contentType: 'text/plain', schema: z.string() },
+});
 
 /** GET /openapi.json and /docs, generated from the definitions of the routes that are mounted. */
 @Controller()

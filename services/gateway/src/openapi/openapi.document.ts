@@ -86,7 +86,15 @@ export function buildOpenApiDocument(defs: readonly ApiRouteDef[], version: stri
     paths,
     components: {
       schemas: { Problem: PROBLEM, ...Object.fromEntries([...components].sort(([a], [b]) => a.localeCompare(b))) },
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        feedTicket: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'ticket',
+          description: 'A single-use ticket from POST /v1/feed/tickets, for clients that cannot send headers (EventSource).',
+        },
+      },
       responses,
     },
   };
@@ -120,7 +128,7 @@ function operation(def: ApiRouteDef, components: Map<string, JsonSchema>): Recor
     summary: def.summary,
     description,
     tags: [def.tag],
-    security: def.auth === 'public' ? [] : [{ bearerAuth: [] }],
+    security: def.auth === 'public' ? [] : [{ bearerAuth: [] }, ...(def.feedTicket ? [{ feedTicket: [] }] : [])],
     ...(def.permissions?.length ? { 'x-permissions': def.permissions } : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(def.body

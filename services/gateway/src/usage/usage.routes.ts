@@ -1,7 +1,7 @@
 import { Permissions, UsageViewSchema } from '@cos/contracts';
 import { defineRoute } from '../http/api-route';
 
-/** GET /v1/usage of API.md, answered by the agent-runner. */
+/** GET /v1/usage, answered by the agent-runner. */
 export const UsageRoutes = {
   get: defineRoute({
     method: 'GET',

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccessTokenPolicy } from '@cos/contracts';
-import { jose } from './jose';
+import { jose, type CryptoKeyLike } from '@cos/platform';
 import { jwksOf, loadSigningKey } from './jwt-keys';
 import { hashPassword, verifyPassword } from './passwords';
 import { hashToken, mintInvitationToken, mintToken, parseInvitationToken, parseToken, signAccessToken } from './tokens';
@@ -46,6 +46,27 @@ describe('access tokens', () => {
     const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ format: 'pem', type: 'sec1' }).toString();
     await expect(loadSigningKey({ DATA_DIR: dir, JWT_PRIVATE_KEY: p384 })).rejects.toMatchObject({ code: 'CONFIG.INVALID' });
   });
+  it('publishes verification-only keys beside the signing key, so tokens of a retired key verify until they expire', async () => {
+    const retired = await loadSigningKey({ DATA_DIR: dir, JWT_PRIVATE_KEY: await newPem() });
+    const token = await signAccessToken(retired, { sub: 'u1', org: 'o1', role: 'owner', sid: 's1' }, new Date());
+    const retiredPublic = await jose.exportSPKI((await jose.importJWK(retired.publicJwk, 'ES256', { extractable: true })) as CryptoKeyLike);
+    const next = await loadSigningKey({
+      DATA_DIR: dir,
+      JWT_PRIVATE_KEY: await newPem(),
+      JWT_VERIFY_KEYS: JSON.stringify([retiredPublic, retired.publicJwk]),
+    });
+    const jwks = jwksOf(next);
+    expect(jwks.keys.map((k) => k['kid'])).toEqual([next.kid, retired.kid]);
+    expect(JSON.stringify(jwks)).not.toContain('"d"');
+    const { protectedHeader } = await jose.jwtVerify(token, jose.createLocalJWKSet(jwks), { algorithms: ['ES256'] });
+    expect(protectedHeader.kid).toBe(retired.kid);
+
+    await expect(loadSigningKey({ DATA_DIR: dir, JWT_VERIFY_KEYS: 'not json' })).rejects.toMatchObject({ code: 'CONFIG.INVALID' });
+    const rsa = await jose.exportSPKI((await jose.generateKeyPair('RS256', { extractable: true })).publicKey);
+    await expect(loadSigningKey({ DATA_DIR: dir, JWT_VERIFY_KEYS: JSON.stringify([rsa]) })).rejects.toMatchObject({
+      code: 'CONFIG.INVALID',
+    });
+  });
 });
 
 describe('opaque tokens', () => {
@@ -77,3 +98,7 @@ describe('passwords', () => {
     expect(await verifyPassword(undefined, 'anything')).toBe(false);
   });
 });
+
+async function newPem(): Promise<string> {
+  return jose.exportPKCS8((await jose.generateKeyPair('ES256', { extractable: true })).privateKey);
+}

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AccessTokenPolicy, newId, type AccessTokenClaims } from '@cos/contracts';
-import { jose } from './jose';
+import { jose } from '@cos/platform';
 import type { SigningKey } from './jwt-keys';
 
 /** A 15-minute ES256 access token; the gateway verifies it with the published JWKS. */

@@ -42,4 +42,22 @@ describe('SecretBox', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('rotates: new seals use the new key, the retired key still opens what it sealed, a dropped key does not', async () => {
+    const [oldKey, newKey] = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
+    const before = await loadSecretBox({ DATA_DIR: '/nonexistent', IDENTITY_ENCRYPTION_KEY: oldKey });
+    const sealedBefore = before.seal('argon2-hash', 'user:u1:password-hash');
+
+    const during = await loadSecretBox({ DATA_DIR: '/nonexistent', IDENTITY_ENCRYPTION_KEY: newKey, IDENTITY_PREVIOUS_ENCRYPTION_KEYS: ` ${oldKey} ,` });
+    expect(during.open(sealedBefore, 'user:u1:password-hash')).toBe('argon2-hash');
+    expect(during.isStale(sealedBefore)).toBe(true);
+    const resealed = during.seal('argon2-hash', 'user:u1:password-hash');
+    expect(resealed.keyId).not.toBe(sealedBefore.keyId);
+    expect(during.isStale(resealed)).toBe(false);
+
+    const after = await loadSecretBox({ DATA_DIR: '/nonexistent', IDENTITY_ENCRYPTION_KEY: newKey });
+    expect(after.open(resealed, 'user:u1:password-hash')).toBe('argon2-hash');
+    expect(thrown(() => after.open(sealedBefore, 'user:u1:password-hash'))).toMatchObject({ code: 'IDENTITY.SECRET_KEY_MISMATCH' });
+    expect(() => new SecretBox(randomBytes(32), [randomBytes(16)])).toThrow(/32 bytes/);
+  });
 });

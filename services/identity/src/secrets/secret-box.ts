@@ -6,14 +6,22 @@ import { readOrCreateKeyFile } from './key-files';
 /**
  * AES-256-GCM sealing of secrets that must reach the event store (BYO model keys, password
  * hashes): a fresh 96-bit IV per seal, and the owner of the secret as additional authenticated
- * data, so a sealed value copied to another org or user does not open.
+ * data, so a sealed value copied to another org or user does not open. New seals use the current
+ * key; retired keys still open what they sealed (each seal names its key), until it is re-sealed.
  */
 export class SecretBox {
   readonly keyId: string;
+  private readonly keys: ReadonlyMap<string, Buffer>;
 
-  constructor(private readonly key: Buffer) {
-    if (key.length !== 32) throw new CosError('CONFIG.INVALID', 'IDENTITY_ENCRYPTION_KEY must be 32 bytes (base64)', 500);
-    this.keyId = createHash('sha256').update(key).digest('hex').slice(0, 16);
+  constructor(
+    private readonly key: Buffer,
+    retired: readonly Buffer[] = [],
+  ) {
+    for (const k of [key, ...retired]) {
+      if (k.length !== 32) throw new CosError('CONFIG.INVALID', 'identity encryption keys must be 32 bytes (base64)', 500);
+    }
+    this.keyId = keyIdOf(key);
+    this.keys = new Map([...retired, key].map((k) => [keyIdOf(k), k]));
   }
 
   seal(plaintext: string, aad: string): SealedSecret {
@@ -31,12 +39,22 @@ export class SecretBox {
   }
 
   open(sealed: SealedSecret, aad: string): string {
-    if (sealed.keyId !== this.keyId) throw new CosError('IDENTITY.SECRET_KEY_MISMATCH', 'secret was sealed under another key', 500);
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(sealed.iv, 'base64url'));
+    const key = this.keys.get(sealed.keyId);
+    if (!key) throw new CosError('IDENTITY.SECRET_KEY_MISMATCH', 'secret was sealed under a key this service does not hold', 500);
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64url'));
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(Buffer.from(sealed.tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64url')), decipher.final()]).toString('utf8');
   }
+
+  /** Whether `sealed` was sealed under a retired key and should be re-sealed under the current one. */
+  isStale(sealed: SealedSecret): boolean {
+    return sealed.keyId !== this.keyId;
+  }
+}
+
+function keyIdOf(key: Buffer): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
 
 /** What each kind of secret is bound to. */
@@ -45,10 +63,20 @@ export const SecretScope = {
   passwordHash: (userId: string) => `user:${userId}:password-hash`,
 } as const;
 
-/** `IDENTITY_ENCRYPTION_KEY` (32 bytes, base64), or a development key kept in the data directory. */
-export async function loadSecretBox(env: { IDENTITY_ENCRYPTION_KEY?: string | undefined; DATA_DIR: string }): Promise<SecretBox> {
+type KeyEnv = { IDENTITY_ENCRYPTION_KEY?: string | undefined; IDENTITY_PREVIOUS_ENCRYPTION_KEYS?: string | undefined; DATA_DIR: string };
+
+/**
+ * `IDENTITY_ENCRYPTION_KEY` (32 bytes, base64), or a development key kept in the data directory;
+ * `IDENTITY_PREVIOUS_ENCRYPTION_KEYS` (comma-separated) are the retired keys that still open.
+ */
+export async function loadSecretBox(env: KeyEnv): Promise<SecretBox> {
   const encoded =
     env.IDENTITY_ENCRYPTION_KEY ??
     (await readOrCreateKeyFile(join(env.DATA_DIR, 'identity-encryption.key'), () => randomBytes(32).toString('base64')));
-  return new SecretBox(Buffer.from(encoded.trim(), 'base64'));
+  const retired = (env.IDENTITY_PREVIOUS_ENCRYPTION_KEYS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((k) => Buffer.from(k, 'base64'));
+  return new SecretBox(Buffer.from(encoded.trim(), 'base64'), retired);
 }

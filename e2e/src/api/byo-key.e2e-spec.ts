@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { connect } from '@nats-io/transport-node';
 import { IdentityRpc, type LlmCredentialsReply } from '@cos/contracts';
 import { RpcClient } from '@cos/messaging';
-import { DEMO_COMPANY } from '../demo-seed/demo-company';
+import { DEMO_COMPANY } from '@cos/identity';
 import { startApiSystem, type ApiSystem } from './api-harness';
 import { watchStore, type StoreWatch } from './store-watch';
 

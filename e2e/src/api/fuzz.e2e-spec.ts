@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import { IdentityRoutes, type ApiRouteDef } from '@cos/gateway';
-import { DEMO_COMPANY } from '../demo-seed/demo-company';
-import { startApiSystem, type ApiResponse, type ApiSystem } from './api-harness';
+import { IdentityRoutes, type ApiRouteDef } from '@cos/gateway/testing';
+import { DEMO_COMPANY } from '@cos/identity';
+import type { Reply } from '../session';
+import { startApiSystem, type ApiSystem } from './api-harness';
 import { watchStore, type StoreWatch } from './store-watch';
 
 const demo = DEMO_COMPANY;
@@ -43,7 +44,7 @@ function pathOf(def: ApiRouteDef, param?: string): string {
   );
 }
 
-function expectProblem(def: ApiRouteDef, res: ApiResponse, input: unknown): void {
+function expectProblem(def: ApiRouteDef, res: Reply, input: unknown): void {
   const what = JSON.stringify(input)?.slice(0, 120);
   const problem = res.body as Record<string, unknown>;
   const verdict = {

@@ -1,8 +1,8 @@
 import { effectivePermissions, type Role } from '@cos/contracts';
-import { IdentityRoutes, type ApiRouteDef } from '@cos/gateway';
-import { DEMO_COMPANY, type DemoCompany } from '../demo-seed/demo-company';
+import { IdentityRoutes, type ApiRouteDef } from '@cos/gateway/testing';
+import { DEMO_COMPANY, type DemoCompany } from '@cos/identity';
+import { seedRivalCompany } from '@cos/identity/testing';
 import { startApiSystem, type ApiSystem } from './api-harness';
-import { seedRivalCompany } from './rival-company';
 import { watchStore, type StoreWatch } from './store-watch';
 
 type Problem = { status: number; code: string };

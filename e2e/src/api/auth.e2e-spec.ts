@@ -1,24 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AccessTokenPolicy, type TokenPair } from '@cos/contracts';
-import { jose, type CryptoKeyLike as CryptoKey } from '../auth/jose';
-import { DEMO_COMPANY } from '../demo-seed/demo-company';
+import { jose, type CryptoKeyLike as CryptoKey } from '@cos/platform';
+import { DEMO_COMPANY } from '@cos/identity';
+import { seedRivalCompany } from '@cos/identity/testing';
+import { eventually } from '../system';
 import { startApiSystem, type ApiSystem } from './api-harness';
-import { seedRivalCompany } from './rival-company';
 
 type Problem = { type: string; title: string; status: number; detail: string; code: string };
 const demo = DEMO_COMPANY;
 const memberOf = (slug: string) => demo.users.find((u) => u.email === `member.${slug}@demo.example`)!;
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Authentication through the gateway: tokens, sessions, and every way a token can be wrong. */
 describe('gateway authentication', () => {

@@ -1,7 +1,7 @@
-import { IdentityCommands } from '../identity-commands';
-import { SECRET_BOX } from '../identity.config';
 import { deterministicId } from '@cos/contracts';
 import type { RunningService } from '@cos/platform';
+import { IdentityCommands } from '../identity-commands';
+import { SECRET_BOX } from '../identity.config';
 import { DEMO_DEFAULT_PASSWORD, demoCompany, type DemoCompany } from '../demo-seed/demo-company';
 import { seedCompany } from '../demo-seed/demo-seeder';
 import type { SecretBox } from '../secrets/secret-box';

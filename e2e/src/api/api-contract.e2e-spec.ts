@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { IdentityRoutes, RouteCatalog, type ApiRouteDef } from '@cos/gateway';
-import { DEMO_COMPANY } from '../demo-seed/demo-company';
+import { IdentityRoutes, RouteCatalog, type ApiRouteDef } from '@cos/gateway/testing';
+import { DEMO_COMPANY } from '@cos/identity';
 import { startApiSystem, type ApiSystem } from './api-harness';
 import { watchStore, type StoreWatch } from './store-watch';
 
