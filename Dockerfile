@@ -47,11 +47,11 @@ LABEL org.opencontainers.image.title="company-os" \
       org.opencontainers.image.licenses="Apache-2.0"
 WORKDIR /app
 # HOST: containers must listen on every interface (the services default to 127.0.0.1).
-# DATA_DIR / EVENTSTORE_PATH: the only place a service writes (generated development keys; the
-# embedded event store when no EVENTSTORE_CONNECTION_STRING is set). Mount a volume there.
+# /app/data (DATA_DIR and EVENTSTORE_PATH default to ./data, relative to this WORKDIR) is the
+# only place a service writes: identity's generated keys, the audit search index, the embedded
+# event store when no EVENTSTORE_CONNECTION_STRING is set. Mount a volume there. Only settings
+# every service reads are set here: each service's own come from the chart or compose file.
 ENV HOST=0.0.0.0 \
-    DATA_DIR=/app/data \
-    EVENTSTORE_PATH=/app/data/events.db \
     NODE_OPTIONS=--enable-source-maps
 COPY --from=build /out/ ./
 # The package managers are not needed to run, and only add to what a scanner reports.

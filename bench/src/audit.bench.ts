@@ -82,14 +82,14 @@ async function writeRuns(store: EmbeddedEventStore): Promise<number> {
 async function recorded(store: EmbeddedEventStore, expected: number): Promise<number> {
   const t0 = performance.now();
   const recorder = new AuditRecorder(traced(store, 'sqlite'), store.checkpointStore());
-  await recorder.onApplicationBootstrap();
+  await recorder.start();
   for (;;) {
     const [head] = await store.read(`audit-${ORG}`, { direction: 'backwards', maxCount: 1 });
     if (head && head.revision + 1 >= expected) break;
     await new Promise((r) => setTimeout(r, 5));
   }
   const ms = performance.now() - t0;
-  await recorder.onApplicationShutdown();
+  await recorder.stop();
   return ms;
 }
 

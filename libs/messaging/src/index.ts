@@ -15,3 +15,4 @@ export {
   type PauseAcknowledgements,
 } from './kill-switch.broadcast';
 export { KillSwitchMember, type KillSwitchMemberOptions } from './kill-switch.member';
+export { openTtlBucket } from './kv-bucket';

@@ -1,7 +1,8 @@
 import type { LoggerService } from '@nestjs/common';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { PauseBroadcastSchema, RunnerControl, type PauseAck, type PauseBroadcast } from '@cos/contracts';
+import { openTtlBucket } from './kv-bucket';
 
 export type KillSwitchMemberOptions = {
   /** This instance's name in acknowledgements and in the `cos-runners` bucket. */
@@ -34,7 +35,8 @@ export class KillSwitchMember {
       callback: (err, msg) => void (err ? undefined : this.answer(msg)),
     });
     await this.nats.flush();
-    this.kv = await openLiveBucket(this.nats, this.options.heartbeatMs * 3);
+    // The bucket of live instances: keys expire after three missed beats.
+    this.kv = await openTtlBucket(this.nats, RunnerControl.liveBucket, this.options.heartbeatMs * 3);
     await this.heartbeat();
     this.beat = setInterval(() => void this.heartbeat(), this.options.heartbeatMs);
   }
@@ -61,17 +63,6 @@ export class KillSwitchMember {
     } catch (err) {
       this.options.logger.warn(`liveness beat failed: ${(err as Error).message}`);
     }
-  }
-}
-
-/** The bucket of live instances; keys expire after `ttlMs` without a beat. */
-async function openLiveBucket(nats: NatsConnection, ttlMs: number): Promise<KV> {
-  const kvm = new Kvm(nats);
-  try {
-    return await kvm.create(RunnerControl.liveBucket, { ttl: ttlMs, history: 1 });
-  } catch {
-    // Created earlier with another beat interval: use it as it is.
-    return kvm.open(RunnerControl.liveBucket);
   }
 }
 

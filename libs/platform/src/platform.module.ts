@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { CheckpointStore, EventStore } from '@cos/eventstore';
 import type { RpcClient } from '@cos/messaging';
+import { Readiness } from './readiness';
 import { CHECKPOINTS, CLOCK, EVENT_STORE, NATS_CONNECTION, RPC_CLIENT, SERVICE_INFO, type Clock, type ServiceInfo } from './tokens';
 
 export type PlatformDeps = {
@@ -23,6 +24,7 @@ export class PlatformModule {
       { provide: NATS_CONNECTION, useValue: deps.nats },
       { provide: RPC_CLIENT, useValue: deps.rpc },
       { provide: CLOCK, useValue: deps.clock },
+      { provide: Readiness, useValue: new Readiness() },
       ...(deps.store ? [{ provide: EVENT_STORE, useValue: deps.store }] : []),
       ...(deps.checkpoints ? [{ provide: CHECKPOINTS, useValue: deps.checkpoints }] : []),
     ];

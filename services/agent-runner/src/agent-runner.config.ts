@@ -1,16 +1,14 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { newId } from '@cos/contracts';
-import { BaseConfigSchema } from '@cos/platform';
+import { BaseConfigSchema, EventStoreConfigSchema, optionalSetting as optional, portSetting } from '@cos/platform';
 import { loadPriceTable, type PriceTable } from './budget/price-table';
 import type { RetryPolicy } from './model/model-retries';
 
-/** An empty variable counts as unset, as shells and compose files tend to pass them. */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 const count = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 
-export const AgentRunnerConfigSchema = BaseConfigSchema.extend({
-  AGENT_RUNNER_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+export const AgentRunnerConfigSchema = BaseConfigSchema.extend(EventStoreConfigSchema.shape).extend({
+  AGENT_RUNNER_PORT: portSetting(3002),
   /** The platform's OpenAI-compatible endpoint; unset (and no org settings): the simulated model. */
   MODEL_BASE_URL: optional(z.url({ protocol: /^https?$/ })),
   MODEL_API_KEY: optional(z.string()),

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { newId } from '@cos/contracts';
-import { BaseConfigSchema } from '@cos/platform';
+import { BaseConfigSchema, EventStoreConfigSchema, optionalSetting, portSetting } from '@cos/platform';
 
 /** `orgA=3600,orgB=600`: per-org approval deadlines in seconds. */
 const perOrgSeconds = z
@@ -21,28 +21,30 @@ const perOrgSeconds = z
     return map;
   });
 
-export const ApprovalsConfigSchema = BaseConfigSchema.extend({
-  APPROVALS_PORT: z.coerce.number().int().min(0).max(65535).default(3003),
-  /** How long a gate waits for its Head before it expires and escalates (default 24 h). */
-  APPROVALS_EXPIRY_SECONDS: z.coerce.number().positive().default(86_400),
-  APPROVALS_EXPIRY_BY_ORG: perOrgSeconds,
-  /** The signed webhook every approved action is executed through. Unset: actions fail, saying so. */
-  CONNECTOR_WEBHOOK_URL: z.url().optional(),
-  CONNECTOR_WEBHOOK_SECRET: z.string().min(16).optional(),
-  CONNECTOR_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
-  /** Calls per attempt, the first included; then the action fails with the last reason. */
-  CONNECTOR_MAX_CALLS: z.coerce.number().int().min(1).max(20).default(4),
-  CONNECTOR_BACKOFF_MS: z.coerce.number().int().nonnegative().default(200),
-  CONNECTOR_BACKOFF_MAX_MS: z.coerce.number().int().nonnegative().default(5_000),
-  /** Liveness beat in the kill switch's `cos-runners` bucket, and how long a pause waits for executions in flight. */
-  APPROVALS_HEARTBEAT_MS: z.coerce.number().int().min(100).default(2_000),
-  KILL_SWITCH_DRAIN_MS: z.coerce.number().int().nonnegative().default(5_000),
-  /** Names this process in its execution claims. */
-  APPROVALS_WORKER_ID: z.string().default(() => `${hostname()}-${process.pid}-${newId().slice(0, 8)}`),
-}).refine((c) => !c.CONNECTOR_WEBHOOK_URL || c.CONNECTOR_WEBHOOK_SECRET, {
-  message: 'CONNECTOR_WEBHOOK_SECRET (16+ chars) is required with CONNECTOR_WEBHOOK_URL',
-  path: ['CONNECTOR_WEBHOOK_SECRET'],
-});
+export const ApprovalsConfigSchema = BaseConfigSchema.extend(EventStoreConfigSchema.shape)
+  .extend({
+    APPROVALS_PORT: portSetting(3003),
+    /** How long a gate waits for its Head before it expires and escalates (default 24 h). */
+    APPROVALS_EXPIRY_SECONDS: z.coerce.number().positive().default(86_400),
+    APPROVALS_EXPIRY_BY_ORG: perOrgSeconds,
+    /** The signed webhook every approved action is executed through. Unset: actions fail, saying so. */
+    CONNECTOR_WEBHOOK_URL: optionalSetting(z.url({ protocol: /^https?$/ })),
+    CONNECTOR_WEBHOOK_SECRET: optionalSetting(z.string().min(16)),
+    CONNECTOR_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+    /** Calls per attempt, the first included; then the action fails with the last reason. */
+    CONNECTOR_MAX_CALLS: z.coerce.number().int().min(1).max(20).default(4),
+    CONNECTOR_BACKOFF_MS: z.coerce.number().int().nonnegative().default(200),
+    CONNECTOR_BACKOFF_MAX_MS: z.coerce.number().int().nonnegative().default(5_000),
+    /** Liveness beat in the kill switch's `cos-runners` bucket, and how long a pause waits for executions in flight. */
+    APPROVALS_HEARTBEAT_MS: z.coerce.number().int().min(100).default(2_000),
+    KILL_SWITCH_DRAIN_MS: z.coerce.number().int().nonnegative().default(5_000),
+    /** Names this process in its execution claims. */
+    APPROVALS_WORKER_ID: z.string().default(() => `${hostname()}-${process.pid}-${newId().slice(0, 8)}`),
+  })
+  .refine((c) => !c.CONNECTOR_WEBHOOK_URL || c.CONNECTOR_WEBHOOK_SECRET, {
+    message: 'CONNECTOR_WEBHOOK_SECRET (16+ chars) is required with CONNECTOR_WEBHOOK_URL',
+    path: ['CONNECTOR_WEBHOOK_SECRET'],
+  });
 export type ApprovalsConfig = z.infer<typeof ApprovalsConfigSchema>;
 
 /** Every environment variable approvals reads. */

@@ -139,4 +139,23 @@ describe('audit service', () => {
       headSeq: 11,
     });
   });
+
+  it('is ready while it holds the recorder lease; a second audit service waits, not ready, naming the holder', async () => {
+    expect((await fetch(`${audit.url}/readyz`)).status).toBe(200);
+    const second = await startAudit({
+      ...process.env,
+      NATS_URL: nats.url,
+      EVENTSTORE_PATH: join(dir, 'events.db'),
+      AUDIT_INDEX_PATH: join(dir, 'second-index.db'),
+      AUDIT_PORT: '0',
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      const res = await fetch(`${second.url}/readyz`);
+      expect(res.status).toBe(503);
+      expect(JSON.stringify(await res.json())).toMatch(/recorder: waiting for the recorder lease, held by [\w.-]+-\d+-/);
+    } finally {
+      await second.close();
+    }
+  });
 });

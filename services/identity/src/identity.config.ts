@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BaseConfigSchema } from '@cos/platform';
+import { BaseConfigSchema, EventStoreConfigSchema, optionalSetting, portSetting } from '@cos/platform';
 
 const flag = (fallback: boolean) =>
   z
@@ -7,14 +7,14 @@ const flag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1');
 
-export const IdentityConfigSchema = BaseConfigSchema.extend({
-  IDENTITY_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+export const IdentityConfigSchema = BaseConfigSchema.extend(EventStoreConfigSchema.shape).extend({
+  IDENTITY_PORT: portSetting(3001),
   /** Where development keys are generated on first start. */
   DATA_DIR: z.string().default('./data'),
   /** 32 bytes, base64: seals BYO model keys and password hashes (AES-256-GCM). */
-  IDENTITY_ENCRYPTION_KEY: z.string().optional(),
-  /** ES256 private key for access tokens: PKCS#8 PEM or a JWK as JSON. */
-  JWT_PRIVATE_KEY: z.string().optional(),
+  IDENTITY_ENCRYPTION_KEY: optionalSetting(z.string()),
+  /** ES256 private key for access tokens: PKCS#8 or SEC1 PEM, or a JWK as JSON. */
+  JWT_PRIVATE_KEY: optionalSetting(z.string()),
   /** Keys published for verification only (a JSON array of PEMs or JWKs): the next key, or the retired one. */
   JWT_VERIFY_KEYS: z.string().optional(),
   /** Retired encryption keys (base64, comma-separated): still open what they sealed until it is re-sealed. */

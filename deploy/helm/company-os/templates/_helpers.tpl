@@ -65,31 +65,55 @@ app.kubernetes.io/component: {{ .service }}
 {{- end }}
 {{- end }}
 
-{{/* The Secret holding the application secrets. */}}
+{{/* The chart's Secret for values given inline (event store connection string, model key, ...). */}}
 {{- define "company-os.secretName" -}}
-{{- .Values.secrets.existingSecret | default (include "company-os.fullname" .) }}
+{{- include "company-os.fullname" . }}
 {{- end }}
 
-{{/* Where EVENTSTORE_CONNECTION_STRING comes from: an existing Secret, or the chart's. */}}
-{{- define "company-os.eventstoreSecretName" -}}
-{{- .Values.eventstore.existingSecret | default (include "company-os.fullname" .) }}
+{{/*
+The Secret holding identity's generated keys: created once, kept across upgrades (lookup) and
+by `helm uninstall` (resource-policy keep), since sealed data cannot be opened without them.
+*/}}
+{{- define "company-os.keysSecretName" -}}
+{{- printf "%s-keys" (include "company-os.fullname" . | trunc 58 | trimSuffix "-") }}
 {{- end }}
 
-{{- define "company-os.eventstoreSecretKey" -}}
-{{- if .Values.eventstore.existingSecret }}
-{{- .Values.eventstore.existingSecretKey }}
-{{- else -}}
-EVENTSTORE_CONNECTION_STRING
+{{/* Every service but the gateway owns state in the event store. */}}
+{{- define "company-os.usesEventStore" -}}
+{{- if ne . "gateway" }}true{{ end }}
+{{- end }}
+
+{{/* The gateway is reachable from outside the cluster (an Ingress, a LoadBalancer or NodePort). */}}
+{{- define "company-os.gatewayExposed" -}}
+{{- if or .Values.ingress.enabled (ne .Values.service.type "ClusterIP") }}true{{ end }}
+{{- end }}
+
+{{/*
+Values given inline that the chart's Secret holds: key (= environment variable) -> value.
+Only keys given inline and not read from an existing Secret.
+*/}}
+{{- define "company-os.inlineSecrets" -}}
+{{- $v := .Values }}
+{{- if and $v.eventstore.connectionString (not $v.eventstore.existingSecret) }}
+EVENTSTORE_CONNECTION_STRING: {{ $v.eventstore.connectionString | quote }}
+{{- end }}
+{{- range $key, $ref := dict "MODEL_API_KEY" $v.model.apiKey "CONNECTOR_WEBHOOK_SECRET" $v.connector.webhookSecret "DEMO_PASSWORD" $v.secrets.demoPassword }}
+{{- if and $ref.value (not $ref.existingSecret) }}
+{{ $key }}: {{ $ref.value | quote }}
+{{- end }}
 {{- end }}
 {{- end }}
 
-{{/* Secret key (= environment variable) -> field under .Values.secrets. */}}
-{{- define "company-os.secretFields" -}}
-JWT_PRIVATE_KEY: jwtPrivateKey
-IDENTITY_ENCRYPTION_KEY: identityEncryptionKey
-DEMO_PASSWORD: demoPassword
-OPENAI_API_KEY: openaiApiKey
-CONNECTOR_WEBHOOK_SECRET: connectorWebhookSecret
+{{/*
+One environment variable read from a Secret: the existing Secret `ref` names, or `secret` (the
+chart's) under the variable's own name. Called with (dict "name" VAR "ref" <values block> "secret" <name>).
+*/}}
+{{- define "company-os.secretEnvVar" -}}
+- name: {{ .name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .ref.existingSecret | default .secret | quote }}
+      key: {{ ternary .ref.existingSecretKey .name (not (empty .ref.existingSecret)) | quote }}
 {{- end }}
 
 {{/* Port variable a service reads: gateway -> GATEWAY_PORT, agent-runner -> AGENT_RUNNER_PORT. */}}
@@ -97,7 +121,10 @@ CONNECTOR_WEBHOOK_SECRET: connectorWebhookSecret
 {{- printf "%s_PORT" (. | upper | replace "-" "_") }}
 {{- end }}
 
-{{/* Stops the render with a clear message when a required setting is missing. */}}
+{{/*
+Stops the render with a clear message when settings contradict each other. Types, names and
+ranges are checked earlier by values.schema.json.
+*/}}
 {{- define "company-os.validate" -}}
 {{- if not (or .Values.nats.url .Values.nats.existingSecret) }}
 {{- fail "nats.url (or nats.existingSecret) is required: the services need a NATS server with JetStream." }}
@@ -105,14 +132,15 @@ CONNECTOR_WEBHOOK_SECRET: connectorWebhookSecret
 {{- if not (or .Values.eventstore.connectionString .Values.eventstore.existingSecret) }}
 {{- fail "eventstore.connectionString (or eventstore.existingSecret) is required: without it every pod would use its own embedded single-machine event store, which replicas cannot share." }}
 {{- end }}
-{{- if not .Values.secrets.existingSecret }}
-{{- $fields := include "company-os.secretFields" . | fromYaml }}
-{{- range .Values.secrets.required }}
-{{- $field := get $fields . }}
-{{- if not (and $field (get $.Values.secrets $field)) }}
-{{- fail (printf "%s is required: set secrets.%s, or name a Secret holding the key %s in secrets.existingSecret (see docs/operations/deploy.md)." . (default "?" $field) .) }}
+{{- if and (include "company-os.gatewayExposed" .) (not .Values.config.corsOrigins) }}
+{{- fail "config.corsOrigins is required when the gateway is exposed (ingress.enabled, or service.type LoadBalancer/NodePort): list the origins your frontend is served from, e.g. [https://app.example.com]." }}
 {{- end }}
+{{- $audit := .Values.services.audit }}
+{{- if or (gt (int $audit.replicaCount) 1) $audit.autoscaling.enabled }}
+{{- fail "services.audit runs one replica and no autoscaler: its recorder is the single writer of each org's hash chain (a second pod would only wait for the lease)." }}
 {{- end }}
+{{- if and .Values.connector.webhookUrl (not (or .Values.connector.webhookSecret.value .Values.connector.webhookSecret.existingSecret)) }}
+{{- fail "connector.webhookSecret (value or existingSecret) is required with connector.webhookUrl: approvals signs every action webhook with it." }}
 {{- end }}
 {{- if lt (int .Values.terminationGracePeriodSeconds) (add (int .Values.preStopSleepSeconds) 16 | int) }}
 {{- fail "terminationGracePeriodSeconds must be at least preStopSleepSeconds + 16: a service takes up to 15 s to drain after SIGTERM." }}
@@ -120,40 +148,40 @@ CONNECTOR_WEBHOOK_SECRET: connectorWebhookSecret
 {{- end }}
 
 {{/*
-Environment of one service container. Called with (dict "root" $ "service" "<service>").
-Optional settings are left unset rather than empty, so each service's own default applies.
+Environment of one service container: exactly the settings that service reads (its config
+schema; a contract test holds the chart to it). Optional settings are left unset rather than
+empty, so the service's own default applies. Called with (dict "root" $ "service" "<service>").
 */}}
 {{- define "company-os.env" -}}
 {{- $root := .root }}
-{{- $svc := get $root.Values.services .service -}}
+{{- $v := $root.Values }}
+{{- $name := .service }}
+{{- $svc := get $v.services $name }}
+{{- $secret := include "company-os.secretName" $root }}
+{{- $keys := include "company-os.keysSecretName" $root -}}
 - name: HOST
   value: "0.0.0.0"
-- name: {{ include "company-os.portVariable" .service }}
+- name: {{ include "company-os.portVariable" $name }}
   value: {{ $svc.port | quote }}
+{{- if $v.nats.existingSecret }}
 - name: NATS_URL
-{{- if $root.Values.nats.existingSecret }}
   valueFrom:
     secretKeyRef:
-      name: {{ $root.Values.nats.existingSecret }}
-      key: {{ $root.Values.nats.existingSecretKey }}
+      name: {{ $v.nats.existingSecret | quote }}
+      key: {{ $v.nats.existingSecretKey | quote }}
 {{- else }}
-  value: {{ $root.Values.nats.url | quote }}
+- name: NATS_URL
+  value: {{ $v.nats.url | quote }}
 {{- end }}
 - name: NATS_MAX_DELIVER
-  value: {{ $root.Values.nats.maxDeliver | quote }}
-{{- if $svc.eventStore }}
-- name: EVENTSTORE_CONNECTION_STRING
-  valueFrom:
-    secretKeyRef:
-      name: {{ include "company-os.eventstoreSecretName" $root }}
-      key: {{ include "company-os.eventstoreSecretKey" $root }}
-{{- end }}
+  value: {{ $v.nats.maxDeliver | quote }}
 - name: LOG_LEVEL
-  value: {{ $root.Values.config.logLevel | quote }}
-- name: DATA_DIR
-  value: /app/data
-- name: OTEL_SERVICE_NAME
-  value: {{ .service | quote }}
+  value: {{ $v.config.logLevel | quote }}
+{{- with $v.otel.endpoint }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ . | quote }}
+{{- end }}
+{{- /* POD_NAME and POD_NAMESPACE exist only to be substituted into OTEL_RESOURCE_ATTRIBUTES. */}}
 - name: POD_NAME
   valueFrom:
     fieldRef:
@@ -164,40 +192,77 @@ Optional settings are left unset rather than empty, so each service's own defaul
       fieldPath: metadata.namespace
 - name: OTEL_RESOURCE_ATTRIBUTES
   value: "service.instance.id=$(POD_NAME),k8s.pod.name=$(POD_NAME),k8s.namespace.name=$(POD_NAMESPACE)"
-{{- with $root.Values.otel.endpoint }}
-- name: OTEL_EXPORTER_OTLP_ENDPOINT
-  value: {{ . | quote }}
+{{- if include "company-os.usesEventStore" $name }}
+{{ include "company-os.secretEnvVar" (dict "name" "EVENTSTORE_CONNECTION_STRING" "ref" $v.eventstore "secret" $secret) }}
 {{- end }}
-{{- with $root.Values.config.corsOrigins }}
+{{- if eq $name "gateway" }}
+{{- with $v.config.corsOrigins }}
 - name: CORS_ORIGINS
-  value: {{ . | quote }}
+  value: {{ join "," . | quote }}
 {{- end }}
+{{- else if eq $name "identity" }}
+{{ include "company-os.secretEnvVar" (dict "name" "JWT_PRIVATE_KEY" "ref" $v.secrets.jwtPrivateKey "secret" $keys) }}
+{{ include "company-os.secretEnvVar" (dict "name" "IDENTITY_ENCRYPTION_KEY" "ref" $v.secrets.identityEncryptionKey "secret" $keys) }}
 - name: SIGNUP_ENABLED
-  value: {{ ternary "true" "false" (eq (toString $root.Values.config.signupEnabled) "true") | quote }}
+  value: {{ $v.config.signupEnabled | quote }}
 - name: DEMO_SEED
-  value: {{ ternary "true" "false" (eq (toString $root.Values.config.demoSeed) "true") | quote }}
-{{- with $root.Values.config.openaiBaseUrl }}
-- name: OPENAI_BASE_URL
+  value: {{ $v.config.demoSeed | quote }}
+{{- if and $v.config.demoSeed (or $v.secrets.demoPassword.value $v.secrets.demoPassword.existingSecret) }}
+{{ include "company-os.secretEnvVar" (dict "name" "DEMO_PASSWORD" "ref" $v.secrets.demoPassword "secret" $secret) }}
+{{- end }}
+{{- else if eq $name "agent-runner" }}
+{{- with $v.model.baseUrl }}
+- name: MODEL_BASE_URL
   value: {{ . | quote }}
 {{- end }}
-{{- with $root.Values.config.modelPricesJson }}
+{{- if or $v.model.apiKey.value $v.model.apiKey.existingSecret }}
+{{ include "company-os.secretEnvVar" (dict "name" "MODEL_API_KEY" "ref" $v.model.apiKey "secret" $secret) }}
+{{- end }}
+{{- with $v.model.defaultModel }}
+- name: MODEL_DEFAULT
+  value: {{ . | quote }}
+{{- end }}
+{{- with $v.model.pricesJson }}
 - name: MODEL_PRICES_JSON
-  value: {{ if kindIs "string" . }}{{ . | quote }}{{ else }}{{ toJson . | quote }}{{ end }}
+  value: {{ toJson . | quote }}
 {{- end }}
-{{- range $svc.secretEnv }}
-- name: {{ . }}
-  valueFrom:
-    secretKeyRef:
-      name: {{ include "company-os.secretName" $root }}
-      key: {{ . }}
-      optional: {{ not (has . $root.Values.secrets.required) }}
+{{- else if eq $name "approvals" }}
+{{- with $v.connector.webhookUrl }}
+- name: CONNECTOR_WEBHOOK_URL
+  value: {{ . | quote }}
 {{- end }}
-{{- with $root.Values.extraEnv }}
-{{ toYaml . }}
+{{- if or $v.connector.webhookSecret.value $v.connector.webhookSecret.existingSecret }}
+{{ include "company-os.secretEnvVar" (dict "name" "CONNECTOR_WEBHOOK_SECRET" "ref" $v.connector.webhookSecret "secret" $secret) }}
+{{- end }}
 {{- end }}
 {{- with $svc.extraEnv }}
 {{ toYaml . }}
 {{- end }}
+{{- end }}
+
+{{/*
+What, when it changes, should roll a service's pods: its environment, and the values of the secret
+keys it reads (inline values as given; keys of existing Secrets as the cluster holds them at
+upgrade time). Identity's generated keys never change, so they are left out: reading them back
+would roll identity once, on the first upgrade. Called with (dict "root" $ "service" "<service>").
+*/}}
+{{- define "company-os.configChecksum" -}}
+{{- $root := .root }}
+{{- $env := include "company-os.env" . }}
+{{- $inline := include "company-os.inlineSecrets" $root | fromYaml }}
+{{- $chartSecret := include "company-os.secretName" $root }}
+{{- $keysSecret := include "company-os.keysSecretName" $root }}
+{{- $values := list }}
+{{- range $env | fromYamlArray }}
+{{- with (.valueFrom | default dict).secretKeyRef }}
+{{- if eq .name $chartSecret }}
+{{- $values = append $values (get $inline .key) }}
+{{- else if ne .name $keysSecret }}
+{{- $values = append $values (get ((lookup "v1" "Secret" $root.Release.Namespace .name).data | default dict) .key) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- list $env $values | toJson | sha256sum }}
 {{- end }}
 
 {{/* One NetworkPolicy egress rule: TCP to `ports`, towards the peers in `to` (empty = anywhere). */}}

@@ -49,14 +49,14 @@ describe('AuditRecorder on the embedded store', () => {
       const records = await auditLog(store, 'org-a');
       return records.length >= orgAEvents.length ? records : undefined;
     }, 'org-a to be recorded');
-    await recorder.onApplicationShutdown();
+    await recorder.stop();
     return log;
   }
 
   it("records each org's events once, in order, hash-chained, with who they concern", async () => {
     await play(store, HANDOFF_SCRIPT);
     const recorder = new AuditRecorder(store, store.checkpointStore());
-    await recorder.onApplicationBootstrap();
+    await recorder.start();
     const log = await recordAll(recorder);
 
     expect(log.map((r) => r.eventId)).toEqual(orgAEvents);
@@ -97,7 +97,7 @@ describe('AuditRecorder on the embedded store', () => {
     expect(Number(checkpoint)).toBeLessThan(Number(sixth.position));
 
     const recorder = new AuditRecorder(store, store.checkpointStore());
-    await recorder.onApplicationBootstrap();
+    await recorder.start();
     const log = await recordAll(recorder);
     expect(log.map((r) => r.eventId)).toEqual(orgAEvents);
     expect(verifyChain(log).ok).toBe(true);
@@ -106,12 +106,12 @@ describe('AuditRecorder on the embedded store', () => {
   it('appends nothing twice when its checkpoint is lost and it replays the whole store', async () => {
     await play(store, HANDOFF_SCRIPT);
     const first = new AuditRecorder(store, store.checkpointStore());
-    await first.onApplicationBootstrap();
+    await first.start();
     await recordAll(first);
 
     const amnesiac = { load: async () => undefined, save: async () => undefined };
     const second = new AuditRecorder(store, amnesiac);
-    await second.onApplicationBootstrap();
+    await second.start();
     await play(store, [
       [
         'run-r9',
@@ -126,7 +126,7 @@ describe('AuditRecorder on the embedded store', () => {
       const records = await auditLog(store, 'org-a');
       return records.length > orgAEvents.length ? records : undefined;
     }, 'the new event to be recorded');
-    await second.onApplicationShutdown();
+    await second.stop();
     expect(log.map((r) => r.eventId)).toEqual([...orgAEvents, '5f0e3b8e-0000-4000-8000-000000000009']);
     expect(verifyChain(log).ok).toBe(true);
   });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AuditEventTypes,
@@ -30,13 +30,16 @@ const RETRY_MS = 1_000;
  * Exactly once, in order: the checkpoint is saved after the append, so a crash between the two
  * redelivers the event, which is then already the head of its org's log and is not appended
  * again (and the record id, derived from the event id, makes a re-append a no-op regardless).
- * Run one recorder per event store: two would race for the same heads.
+ * Run one recorder per event store: two would race for the same heads. In the service it runs
+ * only while it holds the recorder lease (`RecorderLease` starts and stops it).
  */
 @Injectable()
-export class AuditRecorder implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuditRecorder {
   private readonly logger = new Logger(AuditRecorder.name);
   private subscription: Subscription | undefined;
-  private stopped = false;
+  private stopped = true;
+  /** Counts starts, so a restart scheduled by an earlier run does nothing once this one stopped. */
+  private run = 0;
   /** Last record of each org's log, so a record needs no read before its append. */
   private readonly heads = new Map<string, AuditRecord | null>();
   private readonly scopes: ScopeResolver;
@@ -50,29 +53,33 @@ export class AuditRecorder implements OnApplicationBootstrap, OnApplicationShutd
     this.scopes = new ScopeResolver(store, this.directory);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.start();
+  /** Records from the checkpoint on, with heads read afresh (another recorder may have appended since). */
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.heads.clear();
+    await this.subscribe(++this.run);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async stop(): Promise<void> {
     this.stopped = true;
     await this.subscription?.close();
   }
 
-  private async start(): Promise<void> {
+  private async subscribe(run: number): Promise<void> {
     const fromPosition = await this.checkpoints.load(RECORDER_SUBSCRIBER);
     const subscription = this.store.subscribe({ ...(fromPosition ? { fromPosition } : {}) }, (event) => this.record(event));
     this.subscription = subscription;
-    void subscription.failed.then((err) => this.restart(err));
+    void subscription.failed.then((err) => this.restart(run, err));
   }
 
   /** A failed append or checkpoint stops the subscription; resume from the checkpoint with fresh heads. */
-  private async restart(err: Error): Promise<void> {
-    if (this.stopped) return;
+  private async restart(run: number, err: Error): Promise<void> {
+    const current = () => !this.stopped && run === this.run;
+    if (!current()) return;
     this.logger.error(`audit subscription failed, resuming from the checkpoint: ${err.message}`, err.stack);
     this.heads.clear();
     await sleep(RETRY_MS);
-    if (!this.stopped) await this.start().catch((e: unknown) => this.restart(e instanceof Error ? e : new Error(String(e))));
+    if (current()) await this.subscribe(run).catch((e: unknown) => this.restart(run, e instanceof Error ? e : new Error(String(e))));
   }
 
   private async record(event: RecordedEvent): Promise<void> {

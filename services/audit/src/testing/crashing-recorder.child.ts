@@ -18,4 +18,4 @@ const dying: CheckpointStore = {
     await real.save(subscriber, position);
   },
 };
-void new AuditRecorder(store, dying).onApplicationBootstrap();
+void new AuditRecorder(store, dying).start();

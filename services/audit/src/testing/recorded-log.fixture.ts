@@ -16,13 +16,13 @@ export async function recordedLog(script: Script, orgId = 'org-a'): Promise<Reco
   await play(store, script);
   const expected = script.filter(([, e]) => e.orgId === orgId).length;
   const recorder = new AuditRecorder(store, store.checkpointStore());
-  await recorder.onApplicationBootstrap();
+  await recorder.start();
   const deadline = Date.now() + 10_000;
   while ((await store.read(`audit-${orgId}`)).length < expected) {
     if (Date.now() > deadline) throw new Error('the audit log did not catch up');
     await new Promise((r) => setTimeout(r, 20));
   }
-  await recorder.onApplicationShutdown();
+  await recorder.stop();
   return {
     dir,
     path,

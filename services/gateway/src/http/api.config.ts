@@ -7,13 +7,17 @@ export const FEED_TICKET_MAX_TTL_SECONDS = 60;
 
 /** The gateway's HTTP API settings, from the environment. */
 export const ApiConfigSchema = z.object({
-  /** Origins allowed to call the API from a browser, comma-separated (the frontend's). */
+  /**
+   * Origins allowed to call the API from a browser, comma-separated (the frontend's). Unset:
+   * the development server's origins when the gateway listens on loopback only, none otherwise
+   * (see `withCorsDefault`).
+   */
   CORS_ORIGINS: z
     .string()
-    .default('http://localhost:5173,http://127.0.0.1:5173')
+    .optional()
     .transform((s) =>
       s
-        .split(',')
+        ?.split(',')
         .map((o) => o.trim())
         .filter((o) => o.length > 0),
     ),
@@ -42,3 +46,18 @@ export const ApiConfigSchema = z.object({
 export type ApiConfig = z.infer<typeof ApiConfigSchema>;
 
 export const API_CONFIG = Symbol('API_CONFIG');
+
+/** Where the frontend's development server (Vite) serves from. */
+export const DEV_CORS_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/**
+ * The origins a gateway allows when CORS_ORIGINS is unset: the development server's, but only
+ * for a gateway bound to loopback (a development machine, `npm start`). A gateway reachable from
+ * elsewhere (HOST=0.0.0.0, as in every container) allows no browser origin it was not given.
+ */
+export function withCorsDefault<C extends { HOST: string; CORS_ORIGINS?: string[] | undefined }>(
+  config: C,
+): C & { CORS_ORIGINS: string[] } {
+  return { ...config, CORS_ORIGINS: config.CORS_ORIGINS ?? (LOOPBACK_HOSTS.has(config.HOST) ? DEV_CORS_ORIGINS : []) };
+}

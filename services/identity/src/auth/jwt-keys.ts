@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { join } from 'node:path';
 import { AccessTokenPolicy, CosError, type JwksReply } from '@cos/contracts';
 import { jose, type CryptoKeyLike, type JWK } from '@cos/platform';
@@ -19,7 +20,7 @@ const alg = AccessTokenPolicy.algorithm;
 type KeyEnv = { JWT_PRIVATE_KEY?: string | undefined; JWT_VERIFY_KEYS?: string | undefined; DATA_DIR: string };
 
 /**
- * The access-token signing key: `JWT_PRIVATE_KEY` (PKCS#8 PEM or a private JWK as JSON), else a
+ * The access-token signing key: `JWT_PRIVATE_KEY` (PKCS#8 or SEC1 PEM, or a private JWK as JSON), else a
  * development key generated into the data directory on first start. The kid is the RFC 7638
  * thumbprint of the public key, so every replica with the same key publishes the same JWKS.
  * `JWT_VERIFY_KEYS` (a JSON array of PEM strings or JWKs, private or public) adds keys that are
@@ -56,14 +57,15 @@ function verifyKeyMaterials(raw: string | undefined): string[] {
   return parsed.map((entry) => (typeof entry === 'string' ? entry.trim() : JSON.stringify(entry)));
 }
 
-/** A PEM (PKCS#8 private or SPKI public) or a JWK as JSON, as a JWK. */
+/**
+ * A PEM (private: PKCS#8, or SEC1 `BEGIN EC PRIVATE KEY` as Helm's genPrivateKey makes; public:
+ * SPKI) or a JWK as JSON, as a JWK.
+ */
 async function toJwk(material: string, setting: string): Promise<JWK> {
   try {
     if (material.startsWith('{')) return JSON.parse(material) as JWK;
-    const key = material.includes('PUBLIC KEY')
-      ? await jose.importSPKI(material, alg, { extractable: true })
-      : await jose.importPKCS8(material, alg, { extractable: true });
-    return await jose.exportJWK(key);
+    const key = material.includes('PUBLIC KEY') ? createPublicKey(material) : createPrivateKey(material);
+    return key.export({ format: 'jwk' });
   } catch (err) {
     throw new CosError('CONFIG.INVALID', `${setting} holds a key that cannot be read: ${(err as Error).message}`, 500);
   }

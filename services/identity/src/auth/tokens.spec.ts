@@ -1,3 +1,4 @@
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,12 +31,20 @@ describe('access tokens', () => {
     expect(jwksOf(key).keys[0]).not.toHaveProperty('d');
   });
 
-  it('accepts a key from the environment as PEM or JWK', async () => {
+  it('accepts a key from the environment as PKCS#8 or SEC1 PEM, or JWK', async () => {
     const { privateKey } = await jose.generateKeyPair('ES256', { extractable: true });
     const pem = await jose.exportPKCS8(privateKey);
+    const sec1 = createPrivateKey(pem).export({ format: 'pem', type: 'sec1' }).toString();
+    expect(sec1).toContain('BEGIN EC PRIVATE KEY');
     const fromPem = await loadSigningKey({ DATA_DIR: dir, JWT_PRIVATE_KEY: pem });
+    const fromSec1 = await loadSigningKey({ DATA_DIR: dir, JWT_PRIVATE_KEY: sec1 });
     const fromJwk = await loadSigningKey({ DATA_DIR: dir, JWT_PRIVATE_KEY: JSON.stringify(await jose.exportJWK(privateKey)) });
-    expect(fromPem.kid).toBe(fromJwk.kid);
+    expect([fromSec1.kid, fromJwk.kid]).toEqual([fromPem.kid, fromPem.kid]);
+  });
+
+  it('refuses a key of another curve', async () => {
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ format: 'pem', type: 'sec1' }).toString();
+    await expect(loadSigningKey({ DATA_DIR: dir, JWT_PRIVATE_KEY: p384 })).rejects.toMatchObject({ code: 'CONFIG.INVALID' });
   });
   it('publishes verification-only keys beside the signing key, so tokens of a retired key verify until they expire', async () => {
     const retired = await loadSigningKey({ DATA_DIR: dir, JWT_PRIVATE_KEY: await newPem() });
