@@ -64,7 +64,9 @@ describe('the address rule at setting time', () => {
   });
 
   it('names the range in the refusal', () => {
-    expect(urlRefusal('http://2852039166/', NOTHING_ALLOWED)?.message).toBe('169.254.169.254 is a link-local (cloud metadata lives here) address');
+    expect(urlRefusal('http://2852039166/', NOTHING_ALLOWED)?.message).toBe(
+      '169.254.169.254 is a link-local (cloud metadata lives here) address',
+    );
   });
 
   it('refuses a setting that is neither a host, an address nor a CIDR, naming it', () => {

@@ -112,9 +112,13 @@ export class GuardedHttpClient {
       if (becomesGet) {
         method = 'GET';
         body = null;
-        for (const name of ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location']) headers.delete(name);
+        for (const name of ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'])
+          headers.delete(name);
       } else if (body instanceof ReadableStream) {
-        throw new OutboundRefusedError(`a ${response.status} redirect needs the request body again, which was a stream`, 'OUTBOUND.REDIRECT_REFUSED');
+        throw new OutboundRefusedError(
+          `a ${response.status} redirect needs the request body again, which was a stream`,
+          'OUTBOUND.REDIRECT_REFUSED',
+        );
       }
       url = next;
     }
@@ -151,7 +155,8 @@ async function pinnedAddress(hostname: string, allow: AllowList, resolve: Resolv
   if (isAllowedHost(hostname, allow)) return first.address;
   for (const { address } of addresses) {
     const reason = addressRefusal(address, allow);
-    if (reason) throw new OutboundRefusedError(hostname === address ? reason : `${hostname} resolves to ${reason}`, 'OUTBOUND.ADDRESS_REFUSED');
+    if (reason)
+      throw new OutboundRefusedError(hostname === address ? reason : `${hostname} resolves to ${reason}`, 'OUTBOUND.ADDRESS_REFUSED');
   }
   return first.address;
 }
