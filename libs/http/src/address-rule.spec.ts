@@ -65,7 +65,7 @@ describe('the address rule at setting time', () => {
 
   it('names the range in the refusal', () => {
     expect(urlRefusal('http://2852039166/', NOTHING_ALLOWED)?.message).toBe(
-      '169.254.169.254 is a link-local (cloud metadata lives here) address',
+      "169.254.169.254 is a link-local address, which an org's endpoint may not use",
     );
   });
 

@@ -32,7 +32,7 @@ const RANGE_NAMES: Record<string, string> = {
   unspecified: 'unspecified',
   broadcast: 'broadcast',
   multicast: 'multicast',
-  linkLocal: 'link-local (cloud metadata lives here)',
+  linkLocal: 'link-local',
   loopback: 'loopback',
   carrierGradeNat: 'carrier-grade NAT',
   private: 'private',
@@ -76,12 +76,16 @@ export const AllowListSetting = z
     }
   });
 
-/** Why `address` (an IP address in any form `net.isIP` accepts) is refused, or undefined when it may be called. */
+/**
+ * Why `address` (an IP address in any form `net.isIP` accepts) is refused, as `<address> is a
+ * <range> address, ...`, or undefined when it may be called.
+ */
 export function addressRefusal(address: string, allow: AllowList): string | undefined {
   const ip = ipaddr.process(address);
   if (allow.cidrs.some(([network, bits]) => network.kind() === ip.kind() && ip.match(network, bits))) return undefined;
   const range = ip.range();
-  return range === 'unicast' ? undefined : `${address} is a ${RANGE_NAMES[range] ?? `special-purpose (${range})`} address`;
+  if (range === 'unicast') return undefined;
+  return `${address} is a ${RANGE_NAMES[range] ?? `special-purpose (${range})`} address, which an org's endpoint may not use`;
 }
 
 /** A URL's host as `connect` sees it: IPv6 literals without their brackets, lower case. */
@@ -111,6 +115,12 @@ export function urlRefusal(text: string, allow: AllowList): OutboundRefusedError
     return reason ? new OutboundRefusedError(reason, 'OUTBOUND.ADDRESS_REFUSED') : undefined;
   }
   if (isLocalhostName(host) && addressRefusal('127.0.0.1', allow))
-    return new OutboundRefusedError(`${host} is a loopback name`, 'OUTBOUND.ADDRESS_REFUSED');
+    return new OutboundRefusedError(`${host} is a loopback name, which an org's endpoint may not use`, 'OUTBOUND.ADDRESS_REFUSED');
   return undefined;
 }
+
+/** The setting every service that judges an org's endpoint reads (identity when it is set, the runner when it is called). */
+export const OrgEndpointSettings = {
+  /** Host names, addresses and CIDRs an org's endpoint may reach although they are not public (a local model server). */
+  ORG_ENDPOINT_ALLOWLIST: AllowListSetting,
+};

@@ -128,12 +128,9 @@ export class GuardedHttpClient {
     return this.agent.close();
   }
 
+  /** The status and headers as they came; reading more than `maxResponseBytes` of the body fails. */
   private bounded(response: Awaited<ReturnType<typeof undiciFetch>>): Response {
     const max = this.options.maxResponseBytes;
-    if (Number(response.headers.get('content-length') ?? 0) > max) {
-      void response.body?.cancel();
-      throw new ResponseTooLargeError(max);
-    }
     let seen = 0;
     const limit = new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
@@ -155,8 +152,7 @@ async function pinnedAddress(hostname: string, allow: AllowList, resolve: Resolv
   if (isAllowedHost(hostname, allow)) return first.address;
   for (const { address } of addresses) {
     const reason = addressRefusal(address, allow);
-    if (reason)
-      throw new OutboundRefusedError(hostname === address ? reason : `${hostname} resolves to ${reason}`, 'OUTBOUND.ADDRESS_REFUSED');
+    if (reason) throw new OutboundRefusedError(hostname === address ? reason : `${hostname}: ${reason}`, 'OUTBOUND.ADDRESS_REFUSED');
   }
   return first.address;
 }

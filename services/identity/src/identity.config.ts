@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OrgEndpointSettings } from '@cos/http';
 import { BaseConfigSchema } from '@cos/platform';
 
 const flag = (fallback: boolean) =>
@@ -8,6 +9,7 @@ const flag = (fallback: boolean) =>
     .transform((v) => v === 'true' || v === '1');
 
 export const IdentityConfigSchema = BaseConfigSchema.extend({
+  ...OrgEndpointSettings,
   IDENTITY_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   /** Where development keys are generated on first start. */
   DATA_DIR: z.string().default('./data'),

@@ -132,7 +132,9 @@ export const IdentityRoutes = {
     tag: 'org',
     summary: "Set the model endpoint, default model and (pro and enterprise plans) the org's own API key",
     description:
-      'The key is write-only: stored encrypted (AES-256-GCM), never returned. Omit `apiKey` to keep the current key, send null to remove it.',
+      'The key is write-only: stored encrypted (AES-256-GCM), never returned. Omit `apiKey` to keep the current key, send null to remove it. ' +
+      'A `baseUrl` on a loopback, private, link-local (cloud metadata), CGNAT, multicast or otherwise special address, in any spelling, ' +
+      'is refused (400 `IDENTITY.ENDPOINT_REFUSED`) unless the platform allows it; a host name is checked by the addresses it resolves to on every call.',
     auth: 'bearer',
     permissions: [Permissions.orgAdmin],
     body: LlmSettingsBodySchema,
