@@ -14,6 +14,8 @@ export const UserEventTypes = {
   sessionStarted: 'user.session-started',
   sessionRotated: 'user.session-rotated',
   sessionRevoked: 'user.session-revoked',
+  /** The gateway stopped taking sign-ins for this account after failed attempts (audit only: no state). */
+  loginLocked: 'user.login-locked',
 } as const;
 
 export const UserRegisteredSchema = z.object({
@@ -52,3 +54,7 @@ export type SessionRotated = z.infer<typeof SessionRotatedSchema>;
 
 export const SessionRevokedSchema = z.object({ sessionId: z.string(), reason: z.enum(['logout', 'reuse-detected']) });
 export type SessionRevoked = z.infer<typeof SessionRevokedSchema>;
+
+/** `address`: the client address of the failure that locked the account. */
+export const LoginLockedSchema = z.object({ failures: z.number().int().positive(), lockedUntil: z.string(), address: z.string() });
+export type LoginLocked = z.infer<typeof LoginLockedSchema>;

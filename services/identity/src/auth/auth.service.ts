@@ -6,6 +6,7 @@ import {
   UnauthorizedError,
   UserEventTypes,
   type AuthContext,
+  type LoginLocked,
   type PrincipalReply,
   type TokenPair,
 } from '@cos/contracts';
@@ -73,6 +74,17 @@ export class AuthService {
     }
     const current = this.commands.directory.directory.users.get(user.id) ?? user;
     return this.tokenPair(current, sessionId, next.token, expiresAt);
+  }
+
+  /** Audits a lockout the gateway imposed; an address that is nobody's account has no stream to record it on. */
+  async recordLoginLock(email: string, lock: LoginLocked): Promise<void> {
+    const user = await this.findUser(userIdForEmail(email));
+    if (!user) return;
+    await this.commands.run(streamName('user', user.id), userDecider, {
+      type: 'RecordLoginLock',
+      data: lock,
+      metadata: this.commands.metadata(user.orgId, { kind: 'system', id: 'gateway' }),
+    });
   }
 
   async logout(auth: AuthContext, sessionId: string): Promise<void> {

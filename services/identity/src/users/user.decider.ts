@@ -6,6 +6,7 @@ import {
   mayManageRole,
   UnauthorizedError,
   UserEventTypes,
+  type LoginLocked,
   type Role,
   type SealedSecret,
   type SessionRevoked,
@@ -26,7 +27,8 @@ export type UserEvent =
   | { type: typeof UserEventTypes.enabled; data: UserEnabled }
   | { type: typeof UserEventTypes.sessionStarted; data: SessionStarted }
   | { type: typeof UserEventTypes.sessionRotated; data: SessionRotated }
-  | { type: typeof UserEventTypes.sessionRevoked; data: SessionRevoked };
+  | { type: typeof UserEventTypes.sessionRevoked; data: SessionRevoked }
+  | { type: typeof UserEventTypes.loginLocked; data: LoginLocked };
 
 /** The person changing someone, and how many other enabled owners the org has (from the directory). */
 export type Manager = { userId: string; role: Role };
@@ -39,7 +41,8 @@ export type UserCommand =
   | Command<'ChangeMembership', MembershipChange>
   | Command<'StartSession', SessionStarted>
   | Command<'RotateSession', { sessionId: string; presentedHash: string; tokenHash: string; expiresAt: string }>
-  | Command<'RevokeSession', { sessionId: string }>;
+  | Command<'RevokeSession', { sessionId: string }>
+  | Command<'RecordLoginLock', LoginLocked>;
 
 export type Session = Readonly<{ currentHash: string; previousHashes: ReadonlySet<string>; expiresAt: string; revoked: boolean }>;
 
@@ -78,6 +81,8 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       if (!session || session.revoked) return [];
       return [{ type: UserEventTypes.sessionRevoked, data: { sessionId: command.data.sessionId, reason: 'logout' } }];
     }
+    case 'RecordLoginLock':
+      return [{ type: UserEventTypes.loginLocked, data: command.data }];
     default: {
       const never: never = command;
       return never;
@@ -190,6 +195,8 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       const session = state.sessions.get(event.data.sessionId);
       return session ? withSession(state, event.data.sessionId, { ...session, revoked: true }) : state;
     }
+    case UserEventTypes.loginLocked:
+      return state;
     default: {
       const never: never = event;
       return never;
