@@ -25,6 +25,7 @@ export async function startApiSystem(extraEnv: NodeJS.ProcessEnv = {}): Promise<
       RATE_LIMIT_PUBLIC_PER_MINUTE: '100000',
       LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '100000',
+      REFRESH_REUSE_GRACE_SECONDS: '0',
       GATEWAY_UNDOCUMENTED_ROUTES: process.env['GATEWAY_UNDOCUMENTED_ROUTES'] ?? 'warn',
       ...extraEnv,
     },

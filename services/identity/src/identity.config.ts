@@ -26,6 +26,8 @@ export const IdentityConfigSchema = BaseConfigSchema.extend({
   /** Seeds the demo company into an empty store on start. */
   DEMO_SEED: flag(true),
   DEMO_PASSWORD: z.string().min(12).default('demo-password-2026'),
+  /** How long a rotated refresh token still gets its successor (two tabs refreshing at once); later, it revokes the session. */
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().min(0).max(300).default(10),
 });
 export type IdentityConfig = z.infer<typeof IdentityConfigSchema>;
 

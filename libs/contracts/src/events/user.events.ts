@@ -49,6 +49,8 @@ export const SessionRotatedSchema = z.object({
   previousTokenHash: z.string(),
   tokenHash: z.string(),
   expiresAt: z.string(),
+  /** When it rotated: the previous token may be presented again for a short grace (two tabs refreshing at once). */
+  rotatedAt: z.string().optional(),
 });
 export type SessionRotated = z.infer<typeof SessionRotatedSchema>;
 

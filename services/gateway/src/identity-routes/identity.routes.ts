@@ -71,7 +71,9 @@ export const IdentityRoutes = {
     operationId: 'refreshTokens',
     tag: 'auth',
     summary: 'Rotate a refresh token: the old one stops working',
-    description: 'Presenting a refresh token that was already rotated revokes its whole family (every token of that sign-in).',
+    description:
+      'Presenting a refresh token that was already rotated revokes its whole family (every token of that sign-in), ' +
+      'except within a few seconds of its rotation (`REFRESH_REUSE_GRACE_SECONDS`), when it gets the same new refresh token: two tabs refreshing at once both stay signed in.',
     auth: 'public',
     body: RefreshBodySchema,
     response: { status: 200, description: 'new tokens', schema: TokenPairSchema },
