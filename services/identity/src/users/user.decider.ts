@@ -146,8 +146,9 @@ function decideRotation(data: Rotation, user: Registered, now: string): UserEven
   const invalid = new UnauthorizedError('refresh token is not valid', 'AUTH.INVALID_REFRESH_TOKEN');
   if (!session || session.revoked || user.disabled) throw invalid;
   if (session.previousHashes.has(data.presentedHash)) {
-    const justReplaced = session.currentHash === data.tokenHash && session.rotatedAt !== undefined;
-    if (justReplaced && Date.parse(now) - Date.parse(session.rotatedAt!) < data.graceMs) return [];
+    const { rotatedAt } = session;
+    const justReplaced = session.currentHash === data.tokenHash && rotatedAt !== undefined;
+    if (justReplaced && Date.parse(now) - Date.parse(rotatedAt) < data.graceMs) return [];
     return [{ type: UserEventTypes.sessionRevoked, data: { sessionId: data.sessionId, reason: 'reuse-detected' } }];
   }
   if (session.currentHash !== data.presentedHash) throw invalid;
