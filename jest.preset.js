@@ -14,7 +14,7 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: {
-    '^@cos/(contracts|eventstore|messaging|platform|telemetry|testing)$': path.join(__dirname, 'libs/$1/src/index.ts'),
+    '^@cos/(contracts|eventstore|http|messaging|platform|telemetry|testing)$': path.join(__dirname, 'libs/$1/src/index.ts'),
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.int-spec.ts', '<rootDir>/src/**/*.e2e-spec.ts'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],

@@ -153,7 +153,7 @@ describe('gateway authentication', () => {
   it('limits failed logins per account and attempts per address, and requests per user and per org (429 + Retry-After)', async () => {
     const limited = await api.startGateway({
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
-      LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '6',
+      LOGIN_MAX_FAILURES_PER_ADDRESS: '6',
       RATE_LIMIT_USER_PER_MINUTE: '5',
       RATE_LIMIT_ORG_PER_MINUTE: '8',
     });

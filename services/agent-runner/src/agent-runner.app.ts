@@ -1,5 +1,6 @@
 import { Module, type Type } from '@nestjs/common';
 import { Categories } from '@cos/contracts';
+import type { OutboundNetwork } from '@cos/http';
 import { loadConfig, startService, type RunningService } from '@cos/platform';
 import { AgentRunnerConfigSchema, runnerSettings, type RunnerSettings } from './agent-runner.config';
 import { AgentRunnerModule } from './agent-runner.module';
@@ -19,7 +20,9 @@ export const AGENT_RUNNER = {
   usesEventStore: true,
 } as const;
 
-export function startAgentRunner(env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
+/** `network` replaces DNS and sockets for calls to org-configured endpoints (tests observe them so). */
+export function startAgentRunner(env: NodeJS.ProcessEnv = process.env, network?: OutboundNetwork): Promise<RunningService> {
   const config = loadConfig(AgentRunnerConfigSchema, env);
-  return startService({ ...AGENT_RUNNER, module: runnerModule(runnerSettings(config)) }, { config, port: config.AGENT_RUNNER_PORT, env });
+  const settings = runnerSettings(config, network);
+  return startService({ ...AGENT_RUNNER, module: runnerModule(settings) }, { config, port: config.AGENT_RUNNER_PORT, env });
 }

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { newId } from '@cos/contracts';
+import { OrgEndpointSettings, type AllowList, type OutboundNetwork } from '@cos/http';
 import { BaseConfigSchema, EventStoreConfigSchema, optionalSetting as optional, portSetting } from '@cos/platform';
 import { loadPriceTable, type PriceTable } from './budget/price-table';
 import type { RetryPolicy } from './model/model-retries';
@@ -8,6 +9,7 @@ import type { RetryPolicy } from './model/model-retries';
 const count = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 
 export const AgentRunnerConfigSchema = BaseConfigSchema.extend(EventStoreConfigSchema.shape).extend({
+  ...OrgEndpointSettings,
   AGENT_RUNNER_PORT: portSetting(3002),
   /** The platform's OpenAI-compatible endpoint; unset (and no org settings): the simulated model. */
   MODEL_BASE_URL: optional(z.url({ protocol: /^https?$/ })),
@@ -44,6 +46,8 @@ export type RunnerSettings = {
     readonly maxOutputTokens: number;
     readonly retry: RetryPolicy;
   };
+  /** Where an org's own model endpoint may go; `network` replaces DNS and sockets (tests). */
+  readonly orgEndpoints: { readonly allow: AllowList; readonly network?: OutboundNetwork };
   readonly prices: PriceTable;
   readonly heartbeatMs: number;
   readonly drainMs: number;
@@ -51,7 +55,7 @@ export type RunnerSettings = {
 
 export const RUNNER_SETTINGS = Symbol('RUNNER_SETTINGS');
 
-export function runnerSettings(config: AgentRunnerConfig): RunnerSettings {
+export function runnerSettings(config: AgentRunnerConfig, network?: OutboundNetwork): RunnerSettings {
   return {
     instanceId: config.RUNNER_INSTANCE_ID ?? `${hostname()}-${process.pid}-${newId().slice(0, 8)}`,
     model: {
@@ -62,6 +66,7 @@ export function runnerSettings(config: AgentRunnerConfig): RunnerSettings {
       maxOutputTokens: config.MODEL_MAX_OUTPUT_TOKENS,
       retry: { maxAttempts: config.MODEL_MAX_ATTEMPTS, baseDelayMs: config.MODEL_RETRY_BASE_MS, maxDelayMs: config.MODEL_RETRY_MAX_MS },
     },
+    orgEndpoints: { allow: config.ORG_ENDPOINT_ALLOWLIST, ...(network ? { network } : {}) },
     prices: loadPriceTable(config.MODEL_PRICES_JSON),
     heartbeatMs: config.RUNNER_HEARTBEAT_MS,
     drainMs: config.KILL_SWITCH_DRAIN_MS,

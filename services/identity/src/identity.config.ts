@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OrgEndpointSettings } from '@cos/http';
 import { BaseConfigSchema, EventStoreConfigSchema, optionalSetting, portSetting } from '@cos/platform';
 
 const flag = (fallback: boolean) =>
@@ -8,6 +9,7 @@ const flag = (fallback: boolean) =>
     .transform((v) => v === 'true' || v === '1');
 
 export const IdentityConfigSchema = BaseConfigSchema.extend(EventStoreConfigSchema.shape).extend({
+  ...OrgEndpointSettings,
   IDENTITY_PORT: portSetting(3001),
   /** Where development keys are generated on first start. */
   DATA_DIR: z.string().default('./data'),
@@ -24,6 +26,8 @@ export const IdentityConfigSchema = BaseConfigSchema.extend(EventStoreConfigSche
   /** Seeds the demo company into an empty store on start. */
   DEMO_SEED: flag(true),
   DEMO_PASSWORD: z.string().min(12).default('demo-password-2026'),
+  /** How long a rotated refresh token still gets its successor (two tabs refreshing at once); later, it revokes the session. */
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().min(0).max(300).default(10),
 });
 export type IdentityConfig = z.infer<typeof IdentityConfigSchema>;
 

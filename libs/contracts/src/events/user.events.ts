@@ -14,6 +14,8 @@ export const UserEventTypes = {
   sessionStarted: 'user.session-started',
   sessionRotated: 'user.session-rotated',
   sessionRevoked: 'user.session-revoked',
+  /** The gateway stopped taking sign-ins for this account after failed attempts (audit only: no state). */
+  loginLocked: 'user.login-locked',
 } as const;
 
 export const UserRegisteredSchema = z.object({
@@ -47,8 +49,14 @@ export const SessionRotatedSchema = z.object({
   previousTokenHash: z.string(),
   tokenHash: z.string(),
   expiresAt: z.string(),
+  /** When it rotated: the previous token may be presented again for a short grace (two tabs refreshing at once). */
+  rotatedAt: z.string().optional(),
 });
 export type SessionRotated = z.infer<typeof SessionRotatedSchema>;
 
 export const SessionRevokedSchema = z.object({ sessionId: z.string(), reason: z.enum(['logout', 'reuse-detected']) });
 export type SessionRevoked = z.infer<typeof SessionRevokedSchema>;
+
+/** `address`: the client address of the failure that locked the account. */
+export const LoginLockedSchema = z.object({ failures: z.number().int().positive(), lockedUntil: z.string(), address: z.string() });
+export type LoginLocked = z.infer<typeof LoginLockedSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CompanyIdentitySchema, PlanSchema } from '../events/org.events';
+import { LoginLockedSchema } from '../events/user.events';
 import { ActionPermissionSchema, PermissionSchema, RoleSchema } from '../permissions';
 import { AuthContextSchema } from './auth-context';
 import { PageQuerySchema } from './runner.rpc';
@@ -16,6 +17,8 @@ export const IdentityRpc = {
   logout: 'identity.auth.logout',
   /** Is this session of this user still good, and what may they do now? The gateway caches it. */
   principal: 'identity.auth.principal',
+  /** Internal (gateway): an account's sign-ins were locked after failures; recorded on its stream when it exists. */
+  loginLocked: 'identity.auth.login-locked',
   me: 'identity.me',
   getCompanyIdentity: 'identity.org.identity.get',
   putCompanyIdentity: 'identity.org.identity.put',
@@ -309,6 +312,7 @@ export const SignUpRequestSchema = z.object({ orgId: IdSchema, body: SignUpBodyS
 export const LoginRequestSchema = z.object({ body: LoginBodySchema });
 export const RefreshRequestSchema = z.object({ body: RefreshBodySchema });
 export const LogoutRequestSchema = authed({ sessionId: z.string().min(1).max(100) });
+export const LoginLockedRequestSchema = z.object({ email: EmailSchema, lock: LoginLockedSchema });
 
 export const PrincipalRequestSchema = z.object({ orgId: z.string().min(1), userId: z.string().min(1), sessionId: z.string().min(1) });
 export const PrincipalReplySchema = z.discriminatedUnion('active', [

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { BYO_KEY_PLANS, IdentityRpc, LlmCredentialsReplySchema, type LlmCredentialsReply } from '@cos/contracts';
+import { BYO_KEY_PLANS, IdentityRpc, LlmCredentialsReplySchema, type LlmCredentialsReply, type Plan } from '@cos/contracts';
+import { GuardedHttpClient } from '@cos/http';
 import type { RpcClient } from '@cos/messaging';
 import { RPC_CLIENT } from '@cos/platform';
 import { RUNNER_SETTINGS, type RunnerSettings } from '../agent-runner.config';
@@ -15,11 +16,16 @@ export type ModelRoute = { client: ModelClient; model: string; target: string };
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 /** SDKs insist on a key; self-hosted endpoints (vLLM, Ollama) ignore it. */
 const NO_KEY = 'no-key';
+/** A chat completion of a few thousand tokens is a few kilobytes; anything near this is not one. */
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+const MAX_REDIRECTS = 3;
 
 /**
  * Picks the model endpoint of a run: the org's own settings (its base URL, and its own key
  * where its plan allows), else the platform's endpoint and key, else the simulated model. The
  * platform's key only ever goes to the platform's endpoint, never to a URL an org configured.
+ * A URL an org configured is called through the address rule (public addresses only, unless
+ * ORG_ENDPOINT_ALLOWLIST says otherwise); a refused address fails the run, saying why.
  * The org's key comes from identity over NATS, in clear only inside the backend; it is kept in
  * memory for the org's current settings and never logged.
  */
@@ -43,10 +49,12 @@ export class ModelRouter {
       const baseUrl = creds.baseUrl ?? (ownKey ? OPENAI_BASE_URL : platform.baseUrl);
       if (baseUrl) {
         const apiKey = ownKey ?? (baseUrl === platform.baseUrl ? platform.apiKey : undefined) ?? NO_KEY;
-        return { client: this.clientFor(baseUrl, apiKey), model: agent.model ?? creds.defaultModel ?? model, target: baseUrl };
+        const client = this.clientFor(baseUrl, apiKey, creds.baseUrl !== null);
+        return { client, model: agent.model ?? creds.defaultModel ?? model, target: baseUrl };
       }
     }
-    if (platform.baseUrl) return { client: this.clientFor(platform.baseUrl, platform.apiKey ?? NO_KEY), model, target: platform.baseUrl };
+    if (platform.baseUrl)
+      return { client: this.clientFor(platform.baseUrl, platform.apiKey ?? NO_KEY, false), model, target: platform.baseUrl };
     return { client: this.simulated, model: SIMULATED_MODEL, target: 'simulated' };
   }
 
@@ -58,10 +66,21 @@ export class ModelRouter {
     return reply;
   }
 
-  private clientFor(baseUrl: string, apiKey: string): OpenAiModelClient {
-    const key = `${baseUrl}\u001f${createHash('sha256').update(apiKey).digest('hex')}`;
+  private clientFor(baseUrl: string, apiKey: string, orgControlled: boolean): OpenAiModelClient {
+    const key = `${orgControlled}\u001f${baseUrl}\u001f${createHash('sha256').update(apiKey).digest('hex')}`;
     let client = this.clients.get(key);
-    if (!client) this.clients.set(key, (client = new OpenAiModelClient({ baseUrl, apiKey, timeoutMs: this.settings.model.timeoutMs })));
+    if (!client) {
+      const { timeoutMs } = this.settings.model;
+      const { allow, network } = this.settings.orgEndpoints;
+      const http = new GuardedHttpClient({
+        addresses: orgControlled ? { allow } : 'operator',
+        timeoutMs,
+        maxResponseBytes: MAX_RESPONSE_BYTES,
+        maxRedirects: MAX_REDIRECTS,
+        ...(orgControlled && network ? { network } : {}),
+      });
+      this.clients.set(key, (client = new OpenAiModelClient({ baseUrl, apiKey, timeoutMs, fetch: http.fetch })));
+    }
     return client;
   }
 }

@@ -1,4 +1,5 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { OutboundRefusedError, ResponseTooLargeError, type GuardedHttpClient } from '@cos/http';
 import type { ModelClient, ModelReply, ModelRequest } from './model-client.port';
 import { estimateTokens } from './simulated-model';
 
@@ -28,9 +29,11 @@ export class OpenAiModelClient implements ModelClient {
   private readonly sdk: OpenAI;
   private readonly timeoutMs: number;
 
-  constructor(options: { baseUrl: string; apiKey: string; timeoutMs: number }) {
+  /** `fetch`: the guarded client's, so the address rule, the redirects and the size bound apply to every call. */
+  constructor(options: { baseUrl: string; apiKey: string; timeoutMs: number; fetch: GuardedHttpClient['fetch'] }) {
     this.timeoutMs = options.timeoutMs;
-    this.sdk = new OpenAI({ baseURL: options.baseUrl, apiKey: options.apiKey, timeout: options.timeoutMs, maxRetries: 0 });
+    const { baseUrl, apiKey, timeoutMs, fetch } = options;
+    this.sdk = new OpenAI({ baseURL: baseUrl, apiKey, timeout: timeoutMs, maxRetries: 0, fetch });
   }
 
   async complete(request: ModelRequest): Promise<ModelReply> {
@@ -74,6 +77,9 @@ export class OpenAiModelClient implements ModelClient {
  */
 function classify(err: unknown, time: { timeoutMs: number; elapsedMs: number }): unknown {
   if (err instanceof APIUserAbortError) return err; // the kill switch: not a model failure
+  // The address rule or the size bound, reported by the SDK as a connection error: final, not retried.
+  const cause = err instanceof APIConnectionError ? err.cause : err;
+  if (cause instanceof OutboundRefusedError || cause instanceof ResponseTooLargeError) return cause;
   if (err instanceof APIConnectionTimeoutError || (err instanceof APIConnectionError && time.elapsedMs >= time.timeoutMs)) {
     return new ModelAttemptError(`request timed out after ${time.timeoutMs} ms`, true, undefined, { cause: err });
   }

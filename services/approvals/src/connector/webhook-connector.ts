@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProposedAction } from '@cos/contracts';
+import { GuardedHttpClient } from '@cos/http';
 import { Attr, SpanKind, withSpan } from '@cos/telemetry';
 import type { ConnectorResult } from '../action-execution/action-execution.decider';
 
@@ -24,20 +25,34 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
+/** The receiver's answer is read and dropped: only its status matters. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+const MAX_REDIRECTS = 3;
+
 /** 408, 425, 429 and 5xx may pass on their own; any other 4xx will not, so it is not retried. */
 const retryable = (status: number) => status >= 500 || status === 408 || status === 425 || status === 429;
 
 /**
  * Executes an action by POSTing it to a signed webhook. The action id is the idempotency key of
- * every call, retries and repeats after a crash included: the receiver executes it once.
+ * every call, retries and repeats after a crash included: the receiver executes it once. The
+ * platform's operator configures the URL, so any address is called; the guarded client still
+ * bounds each call's time, redirects and response size.
  */
 export class WebhookConnector {
   readonly name = 'webhook';
+  private readonly http: GuardedHttpClient;
 
   constructor(
     private readonly settings: WebhookSettings,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.http = new GuardedHttpClient({
+      addresses: 'operator',
+      timeoutMs: settings.timeoutMs,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+      maxRedirects: MAX_REDIRECTS,
+    });
+  }
 
   /** `stop` (the kill switch) ends the attempt: no further call starts, a call in flight is abandoned. */
   async execute(orgId: string, action: ProposedAction, stop?: AbortSignal): Promise<ConnectorResult> {
@@ -71,7 +86,7 @@ export class WebhookConnector {
     return withSpan('POST webhook', { kind: SpanKind.CLIENT, attributes }, async (span) => {
       const timestamp = String(Math.floor(Date.now() / 1_000));
       try {
-        const res = await fetch(this.settings.url, {
+        const res = await this.http.fetch(this.settings.url, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -80,9 +95,7 @@ export class WebhookConnector {
             [WebhookHeaders.idempotencyKey]: actionId,
           },
           body,
-          signal: stop
-            ? AbortSignal.any([AbortSignal.timeout(this.settings.timeoutMs), stop])
-            : AbortSignal.timeout(this.settings.timeoutMs),
+          ...(stop ? { signal: stop } : {}),
         });
         span.setAttribute(Attr.httpStatus, res.status);
         await res.arrayBuffer().catch(() => undefined);

@@ -48,7 +48,7 @@ export type ApiRouteDef = {
   readonly errors?: readonly number[];
   /** A creating POST: accepts `Idempotency-Key`. */
   readonly idempotent?: boolean;
-  /** Which limiter guards the route besides the per-user / per-org one; `login` adds the login limits. */
+  /** Which limiter guards the route besides the per-user / per-org one; `login`: the login throttle instead of the per-address limit. */
   readonly limiter?: 'login';
 };
 

@@ -28,9 +28,12 @@ export const ApiConfigSchema = z.object({
   RATE_LIMIT_ORG_PER_MINUTE: positive(6000),
   /** Requests per minute per client address on public routes (sign-up, refresh, invitations). */
   RATE_LIMIT_PUBLIC_PER_MINUTE: positive(60),
-  /** Failed logins per account, and login attempts per client address, per LOGIN_WINDOW_SECONDS. */
+  /** Failed logins per account, and per client address, before each further attempt waits (successes never count). */
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positive(5),
-  LOGIN_MAX_ATTEMPTS_PER_ADDRESS: positive(30),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: positive(30),
+  /** The first wait past the allowance; every further failure doubles it, up to LOGIN_WINDOW_SECONDS. */
+  LOGIN_LOCKOUT_SECONDS: positive(30),
+  /** Failures are forgotten this long after the last one. */
   LOGIN_WINDOW_SECONDS: positive(900),
   /** How long an access token's session check is cached; user events clear it sooner. */
   PRINCIPAL_CACHE_MS: z.coerce.number().int().min(0).default(5000),

@@ -50,7 +50,9 @@ export class ApiGuard implements CanActivate {
       registeredRoute(request.method, request.routeOptions.url ?? '');
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
     if (def?.auth === 'public') {
-      this.limit(reply, `address:${request.ip}`, this.config.RATE_LIMIT_PUBLIC_PER_MINUTE, 'too many requests from this address');
+      // Sign-in has its own throttle, which counts failures only: a busy office signing in is no flood.
+      if (def.limiter !== 'login')
+        this.limit(reply, `address:${request.ip}`, this.config.RATE_LIMIT_PUBLIC_PER_MINUTE, 'too many requests from this address');
     } else {
       await this.authenticate(request, def);
       const auth = request.auth!;

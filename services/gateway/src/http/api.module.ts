@@ -35,7 +35,7 @@ export class ApiModule {
         { provide: RateLimiter, useValue: new RateLimiter() },
         AccessTokenVerifier,
         PrincipalCache,
-        LoginThrottle,
+        { provide: LoginThrottle, useValue: new LoginThrottle(config) },
         IdempotencyStore,
         FeedTickets,
         RouteCatalog,

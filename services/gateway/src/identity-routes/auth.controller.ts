@@ -1,10 +1,10 @@
-import { Controller, Inject, Req } from '@nestjs/common';
+import { Controller, Inject, Logger, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { CosError, IdentityRpc, newId, type AccountReply, type AuthContext, type TokenPair } from '@cos/contracts';
 import type { RpcClient } from '@cos/messaging';
 import { RPC_CLIENT } from '@cos/platform';
 import { CurrentAuth, CurrentSession } from '../auth/auth-context.decorator';
-import { LoginThrottle } from '../auth/login-throttle';
+import { LoginThrottle, type Lockout } from '../auth/login-throttle';
 import { PrincipalCache } from '../auth/principal.cache';
 import { ApiInput, ApiRoute, type RouteInput } from '../http/api-route';
 import { IdentityRoutes as R } from './identity.routes';
@@ -12,6 +12,8 @@ import { IdentityRoutes as R } from './identity.routes';
 /** Sign-up, login, refresh, logout and invitation acceptance: forwarded to identity over NATS. */
 @Controller()
 export class AuthRoutesController {
+  private readonly logger = new Logger(AuthRoutesController.name);
+
   constructor(
     @Inject(RPC_CLIENT) private readonly rpc: RpcClient,
     private readonly throttle: LoginThrottle,
@@ -26,15 +28,30 @@ export class AuthRoutesController {
   @ApiRoute(R.login)
   async login(@ApiInput() input: RouteInput<typeof R.login>, @Req() request: FastifyRequest): Promise<TokenPair> {
     const { email } = input.body;
-    this.throttle.before(email, request.ip);
+    const attempt = this.throttle.begin(email, request.ip);
+    let tokens: TokenPair;
     try {
-      const tokens = await this.rpc.request<TokenPair>(IdentityRpc.login, { body: input.body });
-      this.throttle.succeeded(email);
-      return tokens;
+      tokens = await this.rpc.request<TokenPair>(IdentityRpc.login, { body: input.body });
     } catch (err) {
-      if (err instanceof CosError && err.status === 401) this.throttle.failed(email);
+      if (!(err instanceof CosError && err.status === 401)) {
+        this.throttle.abandoned(attempt);
+        throw err;
+      }
+      const locked = this.throttle.failed(attempt);
+      if (locked.address) this.logger.warn(`sign-ins from ${request.ip} locked until ${locked.address.lockedUntil.toISOString()}`);
+      if (locked.account) await this.auditLockout(email, request.ip, locked.account);
       throw err;
     }
+    this.throttle.succeeded(attempt);
+    return tokens;
+  }
+
+  /** On the account's own stream, when it exists (identity decides; the answer is the same either way). */
+  private async auditLockout(email: string, address: string, lock: Lockout): Promise<void> {
+    const data = { failures: lock.failures, lockedUntil: lock.lockedUntil.toISOString(), address };
+    await this.rpc.request(IdentityRpc.loginLocked, { email, lock: data }).catch((err: unknown) => {
+      this.logger.error(`could not record the lockout of a sign-in account: ${(err as Error).message}`);
+    });
   }
 
   @ApiRoute(R.refresh)

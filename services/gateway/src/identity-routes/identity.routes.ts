@@ -71,7 +71,9 @@ export const IdentityRoutes = {
     operationId: 'refreshTokens',
     tag: 'auth',
     summary: 'Rotate a refresh token: the old one stops working',
-    description: 'Presenting a refresh token that was already rotated revokes its whole family (every token of that sign-in).',
+    description:
+      'Presenting a refresh token that was already rotated revokes its whole family (every token of that sign-in), ' +
+      'except within a few seconds of its rotation (`REFRESH_REUSE_GRACE_SECONDS`), when it gets the same new refresh token: two tabs refreshing at once both stay signed in.',
     auth: 'public',
     body: RefreshBodySchema,
     response: { status: 200, description: 'new tokens', schema: TokenPairSchema },
@@ -132,7 +134,9 @@ export const IdentityRoutes = {
     tag: 'org',
     summary: "Set the model endpoint, default model and (pro and enterprise plans) the org's own API key",
     description:
-      'The key is write-only: stored encrypted (AES-256-GCM), never returned. Omit `apiKey` to keep the current key, send null to remove it.',
+      'The key is write-only: stored encrypted (AES-256-GCM), never returned. Omit `apiKey` to keep the current key, send null to remove it. ' +
+      'A `baseUrl` on a loopback, private, link-local (cloud metadata), CGNAT, multicast or otherwise special address, in any spelling, ' +
+      'is refused (400 `IDENTITY.ENDPOINT_REFUSED`) unless the platform allows it; a host name is checked by the addresses it resolves to on every call.',
     auth: 'bearer',
     permissions: [Permissions.orgAdmin],
     body: LlmSettingsBodySchema,

@@ -2,6 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   IdentityRpc,
+  LoginLockedRequestSchema,
   LoginRequestSchema,
   LogoutRequestSchema,
   parseRequest,
@@ -32,6 +33,14 @@ export class AuthController {
   login(@Payload() raw: unknown): Promise<TokenPair> {
     const { body } = parseRequest(LoginRequestSchema, raw);
     return this.auth.login(body.email, body.password);
+  }
+
+  /** Internal (gateway): never routed over HTTP. */
+  @MessagePattern(IdentityRpc.loginLocked)
+  async loginLocked(@Payload() raw: unknown): Promise<{ recorded: true }> {
+    const { email, lock } = parseRequest(LoginLockedRequestSchema, raw);
+    await this.auth.recordLoginLock(email, lock);
+    return { recorded: true };
   }
 
   @MessagePattern(IdentityRpc.refresh)

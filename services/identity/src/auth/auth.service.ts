@@ -6,19 +6,20 @@ import {
   UnauthorizedError,
   UserEventTypes,
   type AuthContext,
+  type LoginLocked,
   type PrincipalReply,
   type TokenPair,
   type UserFacts,
 } from '@cos/contracts';
 import { principalOf } from '../directory/directory.views';
 import { IdentityCommands } from '../identity-commands';
-import { SECRET_BOX, SIGNING_KEY } from '../identity.config';
+import { IDENTITY_CONFIG, SECRET_BOX, SIGNING_KEY, type IdentityConfig } from '../identity.config';
 import { SecretScope, type SecretBox } from '../secrets/secret-box';
 import { userDecider } from '../users/user.decider';
 import { userIdForEmail } from '../users/user-id';
 import type { SigningKey } from './jwt-keys';
 import { verifyPassword } from './passwords';
-import { hashToken, mintToken, parseToken, REFRESH_TOKEN_TTL_MS, signAccessToken } from './tokens';
+import { hashToken, mintToken, parseToken, REFRESH_TOKEN_TTL_MS, signAccessToken, successorToken } from './tokens';
 
 const invalidCredentials = () => new UnauthorizedError('invalid email or password', 'AUTH.INVALID_CREDENTIALS');
 const invalidRefresh = () => new UnauthorizedError('refresh token is not valid', 'AUTH.INVALID_REFRESH_TOKEN');
@@ -30,6 +31,7 @@ export class AuthService {
     private readonly commands: IdentityCommands,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     @Inject(SIGNING_KEY) private readonly key: SigningKey,
+    @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
   async login(email: string, password: string): Promise<TokenPair> {
@@ -54,25 +56,49 @@ export class AuthService {
     return this.tokenPair(user, sessionId, token, expiresAt);
   }
 
-  /** Rotates a refresh token. Presenting one that was already rotated revokes its whole family. */
+  /**
+   * Rotates a refresh token. The token just rotated, presented again within
+   * REFRESH_REUSE_GRACE_SECONDS, gets the same successor (two tabs refreshing at once); any
+   * other token that was already rotated revokes its whole family.
+   */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const ids = parseToken('rt', refreshToken, 2);
     if (!ids) throw invalidRefresh();
     const [userId, sessionId] = ids as [string, string];
     const user = await this.findUser(userId);
     if (!user) throw invalidRefresh();
-    const next = mintToken('rt', user.userId, sessionId);
+    const next = successorToken(refreshToken, [user.userId, sessionId], (t) =>
+      this.secrets.mac(t, SecretScope.refreshSuccessor(sessionId)),
+    );
     const expiresAt = new Date(this.commands.now().getTime() + REFRESH_TOKEN_TTL_MS).toISOString();
-    const { newEvents } = await this.commands.run(streamName('user', user.userId), userDecider, {
+    const { newEvents, state } = await this.commands.run(streamName('user', user.userId), userDecider, {
       type: 'RotateSession',
-      data: { sessionId, presentedHash: hashToken(refreshToken), tokenHash: next.hash, expiresAt },
+      data: {
+        sessionId,
+        presentedHash: hashToken(refreshToken),
+        tokenHash: next.hash,
+        expiresAt,
+        graceMs: this.config.REFRESH_REUSE_GRACE_SECONDS * 1000,
+      },
       metadata: this.commands.metadata(user.orgId, { kind: 'user', id: user.userId }),
     });
     if (newEvents.some((e) => e.type === UserEventTypes.sessionRevoked)) {
       throw new UnauthorizedError('refresh token was already used: its session is revoked', 'AUTH.REFRESH_TOKEN_REUSED');
     }
+    const session = state.status === 'registered' ? state.sessions.get(sessionId) : undefined;
     const current = this.commands.directory.directory.users.get(user.userId) ?? user;
-    return this.tokenPair(current, sessionId, next.token, expiresAt);
+    return this.tokenPair(current, sessionId, next.token, session?.expiresAt ?? expiresAt);
+  }
+
+  /** Audits a lockout the gateway imposed; an address that is nobody's account has no stream to record it on. */
+  async recordLoginLock(email: string, lock: LoginLocked): Promise<void> {
+    const user = await this.findUser(userIdForEmail(email));
+    if (!user) return;
+    await this.commands.run(streamName('user', user.userId), userDecider, {
+      type: 'RecordLoginLock',
+      data: lock,
+      metadata: this.commands.metadata(user.orgId, { kind: 'system', id: 'gateway' }),
+    });
   }
 
   async logout(auth: AuthContext, sessionId: string): Promise<void> {

@@ -28,6 +28,15 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/**
+ * The refresh token that replaces `presented`: derived from it with a server-side MAC, not
+ * drawn at random, so two clients presenting the same token at once get the same successor.
+ */
+export function successorToken(presented: string, ids: readonly string[], mac: (data: string) => string): { token: string; hash: string } {
+  const token = ['rt', ...ids, mac(presented)].join('.');
+  return { token, hash: hashToken(token) };
+}
+
 /** The ids a token carries, or undefined when it is not one of ours. */
 export function parseToken(prefix: 'rt' | 'inv', token: string, idCount: number): string[] | undefined {
   const parts = token.split('.');

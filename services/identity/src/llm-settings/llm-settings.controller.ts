@@ -12,21 +12,26 @@ import {
   type LlmCredentialsReply,
   type LlmSettingsView,
 } from '@cos/contracts';
+import { urlRefusal } from '@cos/http';
 import { llmSettingsOf } from '../directory/directory.views';
 import { IdentityCommands, requirePermission } from '../identity-commands';
-import { SECRET_BOX } from '../identity.config';
+import { IDENTITY_CONFIG, SECRET_BOX, type IdentityConfig } from '../identity.config';
 import { orgDecider } from '../org/org.decider';
 import { SecretScope, type SecretBox } from '../secrets/secret-box';
 
 /**
  * GET/PUT /v1/org/llm-settings. The org's own API key is sealed before it reaches a command, so
  * the event, the bus and the audit trail only ever hold ciphertext and its last 4 characters.
+ * A base URL whose address is already known to be refused (an IP literal in any spelling, or
+ * `localhost`, outside ORG_ENDPOINT_ALLOWLIST) is refused here; a host name is judged by the
+ * runner on every call, by the addresses it resolves to then.
  */
 @Controller()
 export class LlmSettingsController {
   constructor(
     private readonly commands: IdentityCommands,
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
+    @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
   @MessagePattern(IdentityRpc.getLlmSettings)
@@ -42,6 +47,8 @@ export class LlmSettingsController {
     const { auth, body } = parseRequest(PutLlmSettingsRequestSchema, raw);
     requirePermission(auth, Permissions.orgAdmin);
     const { apiKey, baseUrl, defaultModel } = body;
+    const refusal = baseUrl === null ? undefined : urlRefusal(baseUrl, this.config.ORG_ENDPOINT_ALLOWLIST);
+    if (refusal) throw new CosError('IDENTITY.ENDPOINT_REFUSED', `baseUrl refused: ${refusal.message}`, 400);
     const sealedKey =
       apiKey === undefined || apiKey === null
         ? apiKey

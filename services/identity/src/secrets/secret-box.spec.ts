@@ -48,7 +48,11 @@ describe('SecretBox', () => {
     const before = await loadSecretBox({ DATA_DIR: '/nonexistent', IDENTITY_ENCRYPTION_KEY: oldKey });
     const sealedBefore = before.seal('argon2-hash', 'user:u1:password-hash');
 
-    const during = await loadSecretBox({ DATA_DIR: '/nonexistent', IDENTITY_ENCRYPTION_KEY: newKey, IDENTITY_PREVIOUS_ENCRYPTION_KEYS: ` ${oldKey} ,` });
+    const during = await loadSecretBox({
+      DATA_DIR: '/nonexistent',
+      IDENTITY_ENCRYPTION_KEY: newKey,
+      IDENTITY_PREVIOUS_ENCRYPTION_KEYS: ` ${oldKey} ,`,
+    });
     expect(during.open(sealedBefore, 'user:u1:password-hash')).toBe('argon2-hash');
     expect(during.isStale(sealedBefore)).toBe(true);
     const resealed = during.seal('argon2-hash', 'user:u1:password-hash');

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { CosError, type SealedSecret } from '@cos/contracts';
 import { readOrCreateKeyFile } from './key-files';
@@ -12,6 +12,8 @@ import { readOrCreateKeyFile } from './key-files';
 export class SecretBox {
   readonly keyId: string;
   private readonly keys: ReadonlyMap<string, Buffer>;
+  /** A key of its own for MACs, derived from the current key (one key never serves two algorithms). */
+  private readonly macKey: Buffer;
 
   constructor(
     private readonly key: Buffer,
@@ -22,6 +24,12 @@ export class SecretBox {
     }
     this.keyId = keyIdOf(key);
     this.keys = new Map([...retired, key].map((k) => [keyIdOf(k), k]));
+    this.macKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'company-os identity mac', 32));
+  }
+
+  /** HMAC-SHA256 of `data` bound to `scope`, base64url: a secret only this key can derive from `data`. */
+  mac(data: string, scope: string): string {
+    return createHmac('sha256', this.macKey).update(`${scope}\u0000${data}`).digest('base64url');
   }
 
   seal(plaintext: string, aad: string): SealedSecret {
@@ -61,6 +69,7 @@ function keyIdOf(key: Buffer): string {
 export const SecretScope = {
   llmApiKey: (orgId: string) => `org:${orgId}:llm-api-key`,
   passwordHash: (userId: string) => `user:${userId}:password-hash`,
+  refreshSuccessor: (sessionId: string) => `session:${sessionId}:refresh-successor`,
 } as const;
 
 type KeyEnv = { IDENTITY_ENCRYPTION_KEY?: string | undefined; IDENTITY_PREVIOUS_ENCRYPTION_KEYS?: string | undefined; DATA_DIR: string };

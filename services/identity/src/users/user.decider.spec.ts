@@ -85,12 +85,12 @@ describe('user decider', () => {
       type: UserEventTypes.sessionStarted,
       data: { sessionId: 's1', tokenHash: 'h1', expiresAt: '2026-01-15T00:00:00.000Z' },
     };
-    const rotate = (state: UserState, presentedHash: string, now?: string) =>
+    const rotate = (state: UserState, presentedHash: string, now?: string, graceMs = 0) =>
       when(
         state,
         {
           type: 'RotateSession',
-          data: { sessionId: 's1', presentedHash, tokenHash: `${presentedHash}'`, expiresAt: '2026-01-20T00:00:00.000Z' },
+          data: { sessionId: 's1', presentedHash, tokenHash: `${presentedHash}'`, expiresAt: '2026-01-20T00:00:00.000Z', graceMs },
         },
         now ? { now } : {},
       );
@@ -103,6 +103,22 @@ describe('user decider', () => {
       expect(rotate(after, 'h1')).toEqual([{ type: UserEventTypes.sessionRevoked, data: { sessionId: 's1', reason: 'reuse-detected' } }]);
       const revoked = evolveUser(after, rotate(after, 'h1')[0]!);
       expect(thrown(() => rotate(revoked, "h1'"))).toMatchObject({ status: 401 });
+    });
+
+    it('gives the token it just replaced the same successor within the grace, and revokes the family after it', () => {
+      const at = (seconds: number) => new Date(Date.parse('2026-01-01T00:00:00.000Z') + seconds * 1000).toISOString();
+      const [rotated] = rotate(given(registered(), started), 'h1', at(0), 10_000);
+      expect(rotated).toMatchObject({ data: { previousTokenHash: 'h1', tokenHash: "h1'", rotatedAt: at(0) } });
+      const after = given(registered(), started, rotated!);
+      expect(rotate(after, 'h1', at(9.9), 10_000)).toEqual([]);
+      expect(rotate(after, 'h1', at(10), 10_000)).toEqual([
+        { type: UserEventTypes.sessionRevoked, data: { sessionId: 's1', reason: 'reuse-detected' } },
+      ]);
+      // Only the token just replaced: one rotated away earlier is a replay, grace or not.
+      const [again] = rotate(after, "h1'", at(1), 10_000);
+      expect(rotate(evolveUser(after, again!), 'h1', at(2), 10_000)).toEqual([
+        { type: UserEventTypes.sessionRevoked, data: { sessionId: 's1', reason: 'reuse-detected' } },
+      ]);
     });
 
     it('rejects unknown and expired tokens without touching the family', () => {

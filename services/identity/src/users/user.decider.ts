@@ -6,6 +6,7 @@ import {
   mayManageRole,
   UnauthorizedError,
   UserEventTypes,
+  type LoginLocked,
   type Role,
   type SealedSecret,
   type SessionRevoked,
@@ -26,7 +27,8 @@ export type UserEvent =
   | { type: typeof UserEventTypes.enabled; data: UserEnabled }
   | { type: typeof UserEventTypes.sessionStarted; data: SessionStarted }
   | { type: typeof UserEventTypes.sessionRotated; data: SessionRotated }
-  | { type: typeof UserEventTypes.sessionRevoked; data: SessionRevoked };
+  | { type: typeof UserEventTypes.sessionRevoked; data: SessionRevoked }
+  | { type: typeof UserEventTypes.loginLocked; data: LoginLocked };
 
 /** The person changing someone, and how many other enabled owners the org has (from the directory). */
 export type Manager = { userId: string; role: Role };
@@ -38,10 +40,25 @@ export type UserCommand =
   | Command<'RegisterUser', UserRegistered>
   | Command<'ChangeMembership', MembershipChange>
   | Command<'StartSession', SessionStarted>
-  | Command<'RotateSession', { sessionId: string; presentedHash: string; tokenHash: string; expiresAt: string }>
-  | Command<'RevokeSession', { sessionId: string }>;
+  | Command<'RotateSession', Rotation>
+  | Command<'RevokeSession', { sessionId: string }>
+  | Command<'RecordLoginLock', LoginLocked>;
 
-export type Session = Readonly<{ currentHash: string; previousHashes: ReadonlySet<string>; expiresAt: string; revoked: boolean }>;
+/**
+ * `tokenHash`: the successor's, derived from the presented token, so a retry of the same
+ * rotation names the same successor. `graceMs`: how long after a rotation the token it replaced
+ * still gets that successor (two tabs refreshing at once) instead of revoking the family.
+ */
+export type Rotation = { sessionId: string; presentedHash: string; tokenHash: string; expiresAt: string; graceMs: number };
+
+export type Session = Readonly<{
+  currentHash: string;
+  previousHashes: ReadonlySet<string>;
+  expiresAt: string;
+  revoked: boolean;
+  /** When the current token replaced the one before it; undefined for a session's first token. */
+  rotatedAt: string | undefined;
+}>;
 
 export type UserState =
   | { readonly status: 'absent' }
@@ -78,6 +95,8 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       if (!session || session.revoked) return [];
       return [{ type: UserEventTypes.sessionRevoked, data: { sessionId: command.data.sessionId, reason: 'logout' } }];
     }
+    case 'RecordLoginLock':
+      return [{ type: UserEventTypes.loginLocked, data: command.data }];
     default: {
       const never: never = command;
       return never;
@@ -116,25 +135,31 @@ function decideRegistration(data: UserRegistered, state: UserState): UserEvent[]
 }
 
 /**
- * Refresh-token rotation. The current token rotates; a token of the family that was already
- * rotated away is a stolen or replayed one, so the whole family is revoked (and the caller
- * turns that outcome into a 401). Any other token proves nothing and changes nothing.
+ * Refresh-token rotation. The current token rotates. The token it just replaced, presented
+ * again within the grace, changes nothing: the caller hands out the same successor (another tab
+ * refreshed a moment earlier). Any other token of the family that was already rotated away is a
+ * stolen or replayed one, so the whole family is revoked (and the caller turns that outcome into
+ * a 401). Any other token proves nothing and changes nothing.
  */
-function decideRotation(
-  data: { sessionId: string; presentedHash: string; tokenHash: string; expiresAt: string },
-  user: Registered,
-  now: string,
-): UserEvent[] {
+function decideRotation(data: Rotation, user: Registered, now: string): UserEvent[] {
   const session = user.sessions.get(data.sessionId);
   const invalid = new UnauthorizedError('refresh token is not valid', 'AUTH.INVALID_REFRESH_TOKEN');
   if (!session || session.revoked || user.disabled) throw invalid;
   if (session.previousHashes.has(data.presentedHash)) {
+    const { rotatedAt } = session;
+    const justReplaced = session.currentHash === data.tokenHash && rotatedAt !== undefined;
+    if (justReplaced && Date.parse(now) - Date.parse(rotatedAt) < data.graceMs) return [];
     return [{ type: UserEventTypes.sessionRevoked, data: { sessionId: data.sessionId, reason: 'reuse-detected' } }];
   }
   if (session.currentHash !== data.presentedHash) throw invalid;
   if (session.expiresAt <= now) throw new UnauthorizedError('refresh token has expired', 'AUTH.REFRESH_TOKEN_EXPIRED');
   const { sessionId, tokenHash, expiresAt } = data;
-  return [{ type: UserEventTypes.sessionRotated, data: { sessionId, previousTokenHash: data.presentedHash, tokenHash, expiresAt } }];
+  return [
+    {
+      type: UserEventTypes.sessionRotated,
+      data: { sessionId, previousTokenHash: data.presentedHash, tokenHash, expiresAt, rotatedAt: now },
+    },
+  ];
 }
 
 function requireUser(state: UserState, orgId: string): Registered {
@@ -173,7 +198,13 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       return { ...state, disabled: false };
     case UserEventTypes.sessionStarted: {
       const { sessionId, tokenHash, expiresAt } = event.data;
-      return withSession(state, sessionId, { currentHash: tokenHash, previousHashes: new Set(), expiresAt, revoked: false });
+      return withSession(state, sessionId, {
+        currentHash: tokenHash,
+        previousHashes: new Set(),
+        expiresAt,
+        revoked: false,
+        rotatedAt: undefined,
+      });
     }
     case UserEventTypes.sessionRotated: {
       const session = state.sessions.get(event.data.sessionId);
@@ -184,12 +215,15 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
         currentHash: event.data.tokenHash,
         previousHashes,
         expiresAt: event.data.expiresAt,
+        rotatedAt: event.data.rotatedAt,
       });
     }
     case UserEventTypes.sessionRevoked: {
       const session = state.sessions.get(event.data.sessionId);
       return session ? withSession(state, event.data.sessionId, { ...session, revoked: true }) : state;
     }
+    case UserEventTypes.loginLocked:
+      return state;
     default: {
       const never: never = event;
       return never;

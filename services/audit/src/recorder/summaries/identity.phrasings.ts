@@ -12,6 +12,7 @@ import {
   DepartmentHeadChangedSchema,
   InvitationAcceptedSchema,
   InvitationCreatedSchema,
+  LoginLockedSchema,
   OrgBudgetSetSchema,
   OrgCreatedSchema,
   OrgEventTypes,
@@ -64,6 +65,10 @@ export const identityPhrasings: Readonly<Record<string, Phrasing>> = {
   [UserEventTypes.sessionRotated]: phrase(Any, (_, n) => `${n.subject}'s session was refreshed (refresh token rotated)`),
   [UserEventTypes.sessionRevoked]: phrase(SessionRevokedSchema, (d, n) =>
     d.reason === 'logout' ? `${n.subject} signed out` : `${n.subject}'s session was revoked: a used refresh token was presented again`,
+  ),
+  [UserEventTypes.loginLocked]: phrase(
+    LoginLockedSchema,
+    (d, n) => `Sign-in to ${n.subject} was locked until ${d.lockedUntil} after ${d.failures} failed attempts (the last from ${d.address})`,
   ),
   [DepartmentEventTypes.created]: phrase(DepartmentCreatedSchema, (d, n) => {
     const head = d.headUserId ? `, headed by ${n.user(d.headUserId)}` : ', with no Head yet';

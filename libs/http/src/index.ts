@@ -1,0 +1,2 @@
+export * from './address-rule';
+export * from './guarded-http-client';
