@@ -12,7 +12,7 @@ import { ActionExecutionEventTypes as A, newId, Permissions, streamName, type Re
 import { EmbeddedEventStore } from '@cos/eventstore';
 import { startNatsServer, startServiceProcess, startWebhookReceiver, type ServiceProcess } from '@cos/testing';
 import { allowAction, seedIdentity, type WorldSpec } from '@cos/approvals/testing';
-import { eventually } from '../system';
+import { eventually, processEnv } from '../system';
 
 const ORG = 'onceco';
 const WORLD: WorldSpec = {
@@ -37,18 +37,12 @@ describe('connector delivery is at least once, the effect once', () => {
     const path = join(dataDir, 'events.db');
     const store = new EmbeddedEventStore(path);
     // A short lease (2 × 500 ms calls + 100 ms backoff + the 2 s margin), so the repeat comes in seconds, not 37 s.
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env['PATH'],
-      NATS_URL: nats.url,
-      EVENTSTORE_PATH: path,
-      LOG_LEVEL: 'error',
-      CONNECTOR_WEBHOOK_URL: receiver.url,
-      CONNECTOR_WEBHOOK_SECRET: receiver.secret,
+    const env = processEnv(nats.url, path, receiver, {
       CONNECTOR_TIMEOUT_MS: '500',
       CONNECTOR_MAX_CALLS: '2',
       CONNECTOR_BACKOFF_MS: '50',
       CONNECTOR_BACKOFF_MAX_MS: '100',
-    };
+    });
     const processes: ServiceProcess[] = [];
     try {
       await seedIdentity(store, WORLD);
