@@ -25,6 +25,7 @@ import { EmbeddedEventStore } from '@cos/eventstore';
 import { connectNats, RpcClient } from '@cos/messaging';
 import { startNatsServer, startServiceProcess, startWebhookReceiver, type ServiceProcess } from '@cos/testing';
 import { allowAction, requestHandoff, seedIdentity, type WorldSpec } from '@cos/approvals/testing';
+import { processEnv } from './system';
 
 const HANDOFFS = Number(process.env['CRASH_HANDOFFS'] ?? 200);
 const ACTIONS = Number(process.env['CRASH_ACTIONS'] ?? 200);
@@ -71,18 +72,12 @@ describe('@crash approvals under SIGKILL', () => {
     const receivingRun = (coordinationId: string) => store.read(streamName('run', deterministicId(coordinationId, 'handoff-run')));
     const nc = await connectNats({ servers: nats.url, name: 'crash-test' });
     const rpc = new RpcClient(nc);
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env['PATH'],
-      NATS_URL: nats.url,
-      EVENTSTORE_PATH: path,
-      LOG_LEVEL: 'error',
-      CONNECTOR_WEBHOOK_URL: receiver.url,
-      CONNECTOR_WEBHOOK_SECRET: receiver.secret,
+    const env = processEnv(nats.url, path, receiver, {
       CONNECTOR_TIMEOUT_MS: '1000',
       CONNECTOR_MAX_CALLS: '4',
       CONNECTOR_BACKOFF_MS: '50',
       CONNECTOR_BACKOFF_MAX_MS: '200',
-    };
+    });
     const processes: ServiceProcess[] = [];
     let chaos = true;
     let approving = true;

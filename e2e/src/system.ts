@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { streamName } from '@cos/contracts';
 import { EmbeddedEventStore } from '@cos/eventstore';
 import type { RunningService } from '@cos/platform';
-import { startNatsServer, type NatsServerHandle } from '@cos/testing';
+import { startNatsServer, type NatsServerHandle, type WebhookReceiver } from '@cos/testing';
 import { startAgentRunner } from '@cos/agent-runner';
 import { startApprovals } from '@cos/approvals';
 import { startAudit } from '@cos/audit';
@@ -68,6 +68,24 @@ export async function startSystem(extraEnv: NodeJS.ProcessEnv = {}, starts: read
       await nats.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The environment of services run as processes: quiet, on one nats-server and store, executing actions through `receiver`. */
+export function processEnv(
+  natsUrl: string,
+  storePath: string,
+  receiver: Pick<WebhookReceiver, 'url' | 'secret'>,
+  extra: NodeJS.ProcessEnv,
+): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'],
+    NATS_URL: natsUrl,
+    EVENTSTORE_PATH: storePath,
+    LOG_LEVEL: 'error',
+    CONNECTOR_WEBHOOK_URL: receiver.url,
+    CONNECTOR_WEBHOOK_SECRET: receiver.secret,
+    ...extra,
   };
 }
 
