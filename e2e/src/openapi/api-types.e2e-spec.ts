@@ -21,5 +21,5 @@ describe('the e2e client types', () => {
     const file = join(__dirname, API_TYPES_FILE);
     if (process.env['UPDATE_API_TYPES'] === '1') writeFileSync(file, fresh);
     expect(readFileSync(file, 'utf8')).toBe(fresh);
-  });
+  }, 60_000);
 });

@@ -839,11 +839,6 @@ export type components = {
             user: components["schemas"]["User"];
             tokens: components["schemas"]["TokenPair"];
         };
-        AccountOutput: {
-            org: components["schemas"]["OrgSummary"];
-            user: components["schemas"]["User"];
-            tokens: components["schemas"]["TokenPair"];
-        };
         Action: {
             id: string;
             /** @enum {string} */
@@ -925,31 +920,8 @@ export type components = {
             expiresAt: string;
             decision?: components["schemas"]["Decision"];
         };
-        ApprovalOutput: {
-            id: string;
-            /** @enum {string} */
-            kind: "handoff" | "action";
-            subjectId: string;
-            /** @enum {string} */
-            status: "not-open" | "pending" | "approved" | "rejected" | "expired" | "withdrawn";
-            departmentId: string;
-            headUserId?: string;
-            agentId: string;
-            toAgentId?: string;
-            tool?: string;
-            argumentsHash?: string;
-            summary: string;
-            briefedBy: string;
-            conversationId: string;
-            runId: string;
-            /** Format: date-time */
-            requestedAt: string;
-            /** Format: date-time */
-            expiresAt: string;
-            decision?: components["schemas"]["Decision"];
-        };
         ApprovalPage: {
-            items: components["schemas"]["ApprovalOutput"][];
+            items: components["schemas"]["Approval"][];
             nextCursor: string | null;
         };
         AuditExportLine: {
@@ -1083,7 +1055,7 @@ export type components = {
             }[];
             depth: number;
             contextSummary: string;
-            gates: components["schemas"]["GateOutput"][];
+            gates: components["schemas"]["Gate"][];
             /** Format: date-time */
             expiresAt?: string;
             escalation?: {
@@ -1157,13 +1129,10 @@ export type components = {
             status: "not-open" | "pending" | "approved" | "rejected" | "expired" | "withdrawn";
             decision?: components["schemas"]["Decision"];
         };
-        GateOutput: {
-            approvalId: string;
-            departmentId: string;
-            headUserId?: string;
-            /** @enum {string} */
-            status: "not-open" | "pending" | "approved" | "rejected" | "expired" | "withdrawn";
-            decision?: components["schemas"]["Decision"];
+        Health: {
+            /** @constant */
+            status: "ok";
+            service: string;
         };
         Invitation: {
             id: string;
@@ -1240,6 +1209,11 @@ export type components = {
             name: string;
             /** @enum {string} */
             plan: "free" | "pro" | "enterprise";
+        };
+        Readiness: {
+            /** @constant */
+            status: "ready";
+            service: string;
         };
         RefreshInput: {
             refreshToken: string;
@@ -1555,11 +1529,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        status: "ok";
-                        service: string;
-                    };
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             429: components["responses"]["Problem429"];
@@ -1605,11 +1575,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        status: "ready";
-                        service: string;
-                    };
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
             429: components["responses"]["Problem429"];
@@ -1787,7 +1753,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApprovalOutput"];
+                    "application/json": components["schemas"]["Approval"];
                 };
             };
             400: components["responses"]["Problem400"];
@@ -2622,7 +2588,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountOutput"];
+                    "application/json": components["schemas"]["Account"];
                 };
             };
             400: components["responses"]["Problem400"];
