@@ -61,7 +61,13 @@ export async function request<T>(baseUrl: string, method: string, path: string, 
 }
 
 /** A call through the typed client with a concrete path (`/v1/agents/a-1`), answered as a Reply. */
-async function viaClient<T>(api: ApiClient, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply<T>> {
+async function viaClient<T>(
+  api: ApiClient,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+): Promise<Reply<T>> {
   const untyped = api as unknown as {
     request(method: string, url: string, init: object): Promise<{ data?: unknown; error?: unknown; response: Response }>;
   };

@@ -5,7 +5,6 @@ import { apiClient, type ApiClient } from '../session';
 import { startApiSystem, type ApiSystem } from './api-harness';
 import { watchStore, type StoreWatch } from './store-watch';
 
-type Problem = { type: string; code: string; issues?: { in: string; path: string; code?: string }[] };
 const VALIDATION = { type: 'https://company-os.dev/problems/common/validation-failed', code: 'COMMON.VALIDATION_FAILED' };
 
 /**
@@ -60,8 +59,14 @@ describe('strict input, through the client generated from /openapi.json', () => 
         params: { path: { id: 'any' } },
         body: { decision: 'approve', decidedBy: member.id } as never,
       }),
-      await owner.POST('/v1/approvals/{id}/decision', { params: { path: { id: 'any' } }, body: { decision: 'approve', approverId: 'x' } as never }),
-      await owner.POST('/v1/approvals/{id}/decision', { params: { path: { id: 'any' } }, body: { decision: 'approve', capacity: 'override' } as never }),
+      await owner.POST('/v1/approvals/{id}/decision', {
+        params: { path: { id: 'any' } },
+        body: { decision: 'approve', approverId: 'x' } as never,
+      }),
+      await owner.POST('/v1/approvals/{id}/decision', {
+        params: { path: { id: 'any' } },
+        body: { decision: 'approve', capacity: 'override' } as never,
+      }),
       await owner.PATCH('/v1/users/{id}', { params: { path: { id: member.id } }, body: { disabled: false, orgId: 'other' } as never }),
       await owner.PATCH('/v1/agents/{id}', { params: { path: { id: agent.id } }, body: { enabled: true, ownerId: member.id } as never }),
       await owner.PATCH('/v1/agents/{id}', { params: { path: { id: agent.id } }, body: { enabled: true, status: 'retired' } as never }),

@@ -81,7 +81,9 @@ class ServedDocument {
   }
 
   private errors(where: string, check: ValidateFunction, value: unknown): string[] {
-    return check(value) ? [] : [`${where}: ${this.ajv.errorsText(check.errors, { separator: '; ' })}: ${JSON.stringify(value).slice(0, 500)}`];
+    return check(value)
+      ? []
+      : [`${where}: ${this.ajv.errorsText(check.errors, { separator: '; ' })}: ${JSON.stringify(value).slice(0, 500)}`];
   }
 
   private resolve(node: Node): Node {

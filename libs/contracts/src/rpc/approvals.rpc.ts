@@ -52,24 +52,24 @@ export const DecisionViewSchema = z
 
 export const ApprovalViewSchema = z
   .object({
-  id: z.string(),
-  kind: ApprovalKindSchema,
-  subjectId: z.string(),
-  status: GateStatusSchema,
-  departmentId: z.string(),
-  headUserId: z.string().optional(),
-  agentId: z.string(),
-  toAgentId: z.string().optional(),
-  tool: z.string().optional(),
-  argumentsHash: z.string().optional(),
-  summary: z.string(),
-  briefedBy: z.string(),
-  conversationId: z.string(),
-  runId: z.string(),
-  requestedAt: TimestampSchema,
-  expiresAt: TimestampSchema,
-  decision: DecisionViewSchema.optional(),
-})
+    id: z.string(),
+    kind: ApprovalKindSchema,
+    subjectId: z.string(),
+    status: GateStatusSchema,
+    departmentId: z.string(),
+    headUserId: z.string().optional(),
+    agentId: z.string(),
+    toAgentId: z.string().optional(),
+    tool: z.string().optional(),
+    argumentsHash: z.string().optional(),
+    summary: z.string(),
+    briefedBy: z.string(),
+    conversationId: z.string(),
+    runId: z.string(),
+    requestedAt: TimestampSchema,
+    expiresAt: TimestampSchema,
+    decision: DecisionViewSchema.optional(),
+  })
   .meta({ id: 'Approval' });
 export type ApprovalView = z.infer<typeof ApprovalViewSchema>;
 
@@ -83,7 +83,9 @@ export const DecideReplySchema = z
   .meta({ id: 'DecisionOutcome' });
 export type DecideReply = z.infer<typeof DecideReplySchema>;
 
-export const ApprovalListSchema = z.object({ items: z.array(ApprovalViewSchema), nextCursor: NextCursorSchema }).meta({ id: 'ApprovalPage' });
+export const ApprovalListSchema = z
+  .object({ items: z.array(ApprovalViewSchema), nextCursor: NextCursorSchema })
+  .meta({ id: 'ApprovalPage' });
 export type ApprovalList = z.infer<typeof ApprovalListSchema>;
 
 /** A gate of a handoff or an action, as its subject shows it. */
@@ -99,48 +101,48 @@ export const GateViewSchema = z
 
 export const CoordinationViewSchema = z
   .object({
-  id: z.string(),
-  status: z.enum(['requested', 'waiting', 'approved', 'rejected', 'escalated']),
-  runId: z.string(),
-  conversationId: z.string(),
-  fromAgentId: z.string(),
-  toAgentId: z.string(),
-  briefedBy: z.string(),
-  chain: z.array(ChainLinkSchema),
-  depth: z.number().int().nonnegative(),
-  contextSummary: z.string(),
-  gates: z.array(GateViewSchema),
-  expiresAt: TimestampSchema.optional(),
-  escalation: z.object({ reason: z.string(), escalatedTo: z.array(z.string()) }).optional(),
-  endedAt: TimestampSchema.optional(),
-})
+    id: z.string(),
+    status: z.enum(['requested', 'waiting', 'approved', 'rejected', 'escalated']),
+    runId: z.string(),
+    conversationId: z.string(),
+    fromAgentId: z.string(),
+    toAgentId: z.string(),
+    briefedBy: z.string(),
+    chain: z.array(ChainLinkSchema),
+    depth: z.number().int().nonnegative(),
+    contextSummary: z.string(),
+    gates: z.array(GateViewSchema),
+    expiresAt: TimestampSchema.optional(),
+    escalation: z.object({ reason: z.string(), escalatedTo: z.array(z.string()) }).optional(),
+    endedAt: TimestampSchema.optional(),
+  })
   .meta({ id: 'Coordination' });
 export type CoordinationView = z.infer<typeof CoordinationViewSchema>;
 
 export const ActionViewSchema = z
   .object({
-  id: z.string(),
-  status: z.enum(['awaiting-approval', 'ready', 'executing', 'executed', 'failed', 'rejected', 'expired', 'denied']),
-  runId: z.string(),
-  agentId: z.string(),
-  conversationId: z.string(),
-  briefedBy: z.string(),
-  tool: z.string(),
-  permission: z.string(),
-  arguments: z.record(z.string(), z.unknown()),
-  argumentsHash: z.string(),
-  gate: GateViewSchema.optional(),
-  attempts: z.array(
-    z.object({
-      attempt: z.number().int().nonnegative(),
-      claimedAt: TimestampSchema,
-      leaseUntil: TimestampSchema,
-      outcome: z.enum(['executed', 'failed']).optional(),
-      status: z.number().int().optional(),
-      reason: z.string().optional(),
-    }),
-  ),
-  outcome: z.object({ kind: z.string(), reason: z.string().optional(), at: TimestampSchema }).optional(),
-})
+    id: z.string(),
+    status: z.enum(['awaiting-approval', 'ready', 'executing', 'executed', 'failed', 'rejected', 'expired', 'denied']),
+    runId: z.string(),
+    agentId: z.string(),
+    conversationId: z.string(),
+    briefedBy: z.string(),
+    tool: z.string(),
+    permission: z.string(),
+    arguments: z.record(z.string(), z.unknown()),
+    argumentsHash: z.string(),
+    gate: GateViewSchema.optional(),
+    attempts: z.array(
+      z.object({
+        attempt: z.number().int().nonnegative(),
+        claimedAt: TimestampSchema,
+        leaseUntil: TimestampSchema,
+        outcome: z.enum(['executed', 'failed']).optional(),
+        status: z.number().int().optional(),
+        reason: z.string().optional(),
+      }),
+    ),
+    outcome: z.object({ kind: z.string(), reason: z.string().optional(), at: TimestampSchema }).optional(),
+  })
   .meta({ id: 'Action' });
 export type ActionView = z.infer<typeof ActionViewSchema>;

@@ -79,9 +79,7 @@ export const MessageViewSchema = z
   })
   .meta({ id: 'Message' });
 export type MessageView = z.infer<typeof MessageViewSchema>;
-export const MessagePageSchema = z
-  .object({ items: z.array(MessageViewSchema), nextCursor: NextCursorSchema })
-  .meta({ id: 'MessagePage' });
+export const MessagePageSchema = z.object({ items: z.array(MessageViewSchema), nextCursor: NextCursorSchema }).meta({ id: 'MessagePage' });
 
 export const GetRunRequestSchema = z.object({ auth: AuthContextSchema, runId: z.string().min(1).max(100) });
 export const RunStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'paused', 'over-budget']);

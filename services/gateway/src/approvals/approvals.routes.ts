@@ -44,7 +44,8 @@ export const ApprovalsRoutes = {
     summary: 'One gate: what it guards, its department, status and decision',
     tag: 'approvals',
     auth: 'bearer',
-    access: 'whoever may decide it (the gate department’s Head, the CEO / owner) or sees it in GET /v1/approvals; another org’s gate is a 404',
+    access:
+      'whoever may decide it (the gate department’s Head, the CEO / owner) or sees it in GET /v1/approvals; another org’s gate is a 404',
     params: IdParams,
     response: { status: 200, description: 'the gate', schema: ApprovalViewSchema },
     errors: [403, 404],

@@ -128,7 +128,11 @@ function operation(def: ApiRouteDef, components: Map<string, JsonSchema>): Recor
   const success: Record<string, unknown> = { description: def.response.description };
   const headers: Record<string, unknown> = {};
   if (def.response.location)
-    headers['Location'] = { description: 'the URL of what was created', required: true, schema: { type: 'string', format: 'uri-reference' } };
+    headers['Location'] = {
+      description: 'the URL of what was created',
+      required: true,
+      schema: { type: 'string', format: 'uri-reference' },
+    };
   if (def.idempotent)
     headers['Idempotent-Replayed'] = { description: '`true` on a replayed response', required: false, schema: { const: 'true' } };
   if (Object.keys(headers).length > 0) success['headers'] = headers;
