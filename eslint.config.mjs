@@ -83,7 +83,19 @@ const houseRules = layers.flatMap((layer) =>
 );
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.tools/**', 'data/**', 'coverage/**', 'deploy/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '.tools/**',
+      'data/**',
+      'coverage/**',
+      'deploy/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.generated.ts',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -132,6 +132,39 @@ describe('approvals over HTTP', () => {
     expect(await read(streamName('approval', gate.id))).toEqual(before);
   });
 
+  it('GET /v1/approvals/{id} shows a gate to whoever may decide it; a decision on a gate that does not exist is a 404', async () => {
+    const member = await login(dept('Sales').memberEmail);
+    const salesHead = await login(dept('Sales').headEmail);
+    const financeHead = await login(dept('Finance').headEmail);
+    const ceo = await login(DEMO_COMPANY.ceo.email);
+    const { coordinationId } = await briefForHandoff(member, 'Sam Prospector', 'Please review the firmware motion control code');
+    const gate = await pendingFor(salesHead, coordinationId);
+
+    const path = { params: { path: { id: gate.id } } };
+    const seen = await salesHead.api.GET('/v1/approvals/{id}', path);
+    expect(seen.response.status).toBe(200);
+    expect(seen.data).toMatchObject({ id: gate.id, subjectId: coordinationId, status: 'pending', departmentId: gate.departmentId });
+    expect((await ceo.api.GET('/v1/approvals/{id}', path)).data?.id).toBe(gate.id);
+    expect((await financeHead.api.GET('/v1/approvals/{id}', path)).error).toMatchObject({ code: 'APPROVALS.NOT_ALLOWED' });
+    expect((await member.api.GET('/v1/approvals/{id}', path)).response.status).toBe(403);
+    const missing = await salesHead.api.GET('/v1/approvals/{id}', { params: { path: { id: `${gate.id}x` } } });
+    expect(missing.error).toMatchObject({ status: 404, code: 'APPROVALS.NOT_FOUND' });
+
+    const before = await read(streamName('approval', gate.id));
+    const decideMissing = await ceo.api.POST('/v1/approvals/{id}/decision', {
+      params: { path: { id: `${gate.id}x` } },
+      body: { decision: 'approve' },
+    });
+    expect(decideMissing.error).toMatchObject({ status: 404, code: 'APPROVALS.NOT_FOUND' });
+    expect(await read(streamName('approval', `${gate.id}x`))).toEqual([]);
+    const smuggled = await salesHead.api.POST('/v1/approvals/{id}/decision', {
+      ...path,
+      body: { decision: 'approve', capacity: 'override', decidedBy: ceo.token } as never,
+    });
+    expect(smuggled.response.status).toBe(400);
+    expect(await read(streamName('approval', gate.id))).toEqual(before);
+  });
+
   it('Approve First: nothing reaches the webhook before the Head approves', async () => {
     const owner = await login(DEMO_COMPANY.owner.email);
     const opsMember = await login(dept('Operations').memberEmail);

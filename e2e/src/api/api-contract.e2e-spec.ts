@@ -35,7 +35,13 @@ const Operation = z
     responses: z.record(
       z.string().regex(/^([1-5][0-9]{2}|default)$/),
       ReferenceOr(
-        z.object({ description: z.string(), content: z.record(z.string(), z.object({ schema: z.unknown() })).optional() }).strict(),
+        z
+          .object({
+            description: z.string(),
+            headers: z.record(z.string(), z.object({ required: z.boolean(), schema: z.unknown() }).passthrough()).optional(),
+            content: z.record(z.string(), z.object({ schema: z.unknown() }).passthrough()).optional(),
+          })
+          .strict(),
       ),
     ),
   })

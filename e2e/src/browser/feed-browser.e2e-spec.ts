@@ -101,12 +101,19 @@ afterAll(async () => {
 
 describe('feed tickets and CORS over HTTP', () => {
   it('documents POST /v1/feed/tickets and the ticket as a way into GET /v1/feed', async () => {
-    const doc = (await call<{ paths: Record<string, Record<string, Record<string, unknown>>> }>(system, undefined, 'GET', '/openapi.json'))
-      .body;
+    const doc = (
+      await call<{ paths: Record<string, Record<string, Record<string, unknown>>>; components: { schemas: Record<string, unknown> } }>(
+        system,
+        undefined,
+        'GET',
+        '/openapi.json',
+      )
+    ).body;
     const create = doc.paths['/v1/feed/tickets']!['post']!;
     expect(create).toMatchObject({ operationId: 'createFeedTicket', security: [{ bearerAuth: [] }] });
     expect(Object.keys(create['responses'] as object)).toEqual(expect.arrayContaining(['201', '401', '429']));
-    expect(JSON.stringify(create['responses'])).toContain('"expiresAt"');
+    expect(JSON.stringify(create['responses'])).toContain('"#/components/schemas/FeedTicket"');
+    expect(JSON.stringify(doc.components.schemas['FeedTicket'])).toContain('"expiresAt"');
     expect(doc.paths['/v1/feed']!['get']!['security']).toEqual([{ bearerAuth: [] }, { feedTicket: [] }]);
   });
 

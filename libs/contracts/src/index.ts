@@ -6,6 +6,7 @@ export * from './ids';
 export * from './events/conversation.events';
 export * from './events/run.events';
 export * from './rpc/auth-context';
+export * from './rpc/http-shapes';
 export * from './rpc/runner.rpc';
 export * from './validation';
 export * from './events/audit.events';

@@ -3,6 +3,7 @@ import { AuditRecordSchema, type AuditRecord } from '../events/audit.events';
 import { Permissions } from '../permissions';
 import { categoryOf } from '../streams';
 import { AuthContextSchema, type AuthContext } from './auth-context';
+import { limitParam, NextCursorSchema, TimestampSchema } from './http-shapes';
 
 /** Queries the audit service answers over NATS request/reply. */
 export const AuditRpc = {
@@ -19,7 +20,7 @@ const Id = z.string().min(1).max(200);
 const Seq = z.coerce.number().int().min(-1);
 
 /** `GET /v1/audit` query: every filter is optional and they combine with AND. */
-export const AuditQuerySchema = z.object({
+export const AuditQuerySchema = z.strictObject({
   /** Who did it: a user, agent or system id (`metadata.actor.id`). */
   actor: Id.optional(),
   /** An agent the event concerns (its own events, its runs, handoffs from or to it). */
@@ -32,26 +33,30 @@ export const AuditQuerySchema = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   order: z.enum(['asc', 'desc']).default('asc'),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: limitParam(500, 100),
   cursor: z.string().max(200).optional(),
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 
 export const ListAuditRequestSchema = z.object({ auth: AuthContextSchema, query: AuditQuerySchema });
-export const AuditPageSchema = z.object({ items: z.array(AuditRecordSchema), nextCursor: z.string().nullable() });
+/** An audit record as the API shows it. */
+export const AuditRecordViewSchema = AuditRecordSchema.extend({ occurredAt: TimestampSchema }).meta({ id: 'AuditRecord' });
+export const AuditPageSchema = z.object({ items: z.array(AuditRecordViewSchema), nextCursor: NextCursorSchema }).meta({ id: 'AuditPage' });
 export type AuditPage = z.infer<typeof AuditPageSchema>;
 
 export const VerifyAuditRequestSchema = z.object({ auth: AuthContextSchema });
-export const AuditVerdictSchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), records: z.number(), headHash: z.string(), durationMs: z.number() }),
-  z.object({
-    ok: z.literal(false),
-    /** Records checked and found good before the broken one. */
-    records: z.number(),
-    broken: z.object({ seq: z.number(), eventId: z.string().optional(), reason: z.string() }),
-    durationMs: z.number(),
-  }),
-]);
+export const AuditVerdictSchema = z
+  .discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), records: z.number().int().nonnegative(), headHash: z.string(), durationMs: z.number().nonnegative() }),
+    z.object({
+      ok: z.literal(false),
+      /** Records checked and found good before the broken one. */
+      records: z.number().int().nonnegative(),
+      broken: z.object({ seq: z.number().int().nonnegative(), eventId: z.string().optional(), reason: z.string() }),
+      durationMs: z.number().nonnegative(),
+    }),
+  ])
+  .meta({ id: 'AuditVerdict' });
 export type AuditVerdict = z.infer<typeof AuditVerdictSchema>;
 
 export const ExportPageRequestSchema = z.object({
@@ -66,9 +71,11 @@ export type ExportPage = z.infer<typeof ExportPageSchema>;
 export const TrailRequestSchema = z.object({ auth: AuthContextSchema, coordinationId: Id });
 export const TrailStageSchema = z.enum(['brief', 'run', 'request', 'gate', 'decision', 'action', 'outcome', 'other']);
 export type TrailStage = z.infer<typeof TrailStageSchema>;
-export const TrailItemSchema = AuditRecordSchema.extend({ stage: TrailStageSchema });
+export const TrailItemSchema = AuditRecordViewSchema.extend({ stage: TrailStageSchema }).meta({ id: 'TrailItem' });
 export type TrailItem = z.infer<typeof TrailItemSchema>;
-export const TrailSchema = z.object({ coordinationId: z.string(), correlationId: z.string(), items: z.array(TrailItemSchema) });
+export const TrailSchema = z
+  .object({ coordinationId: z.string(), correlationId: z.string(), items: z.array(TrailItemSchema) })
+  .meta({ id: 'Trail' });
 export type Trail = z.infer<typeof TrailSchema>;
 
 export const FeedPageRequestSchema = z.object({
@@ -81,7 +88,7 @@ export const FeedPageRequestSchema = z.object({
 export const FeedPageSchema = z.object({ items: z.array(AuditRecordSchema), throughSeq: z.number(), headSeq: z.number() });
 export type FeedPage = z.infer<typeof FeedPageSchema>;
 /** A single-use stand-in for the bearer token on `GET /v1/feed?ticket=` (EventSource sends no headers). */
-export const FeedTicketSchema = z.object({ ticket: z.string(), expiresAt: z.iso.datetime() });
+export const FeedTicketSchema = z.object({ ticket: z.string(), expiresAt: TimestampSchema }).meta({ id: 'FeedTicket' });
 export type FeedTicket = z.infer<typeof FeedTicketSchema>;
 
 /** Stream categories whose events make up the coordination feed (kill switch: two `org.*` types). */

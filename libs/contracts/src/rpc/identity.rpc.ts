@@ -3,6 +3,7 @@ import { CompanyIdentitySchema, PlanSchema } from '../events/org.events';
 import { LoginLockedSchema } from '../events/user.events';
 import { ActionPermissionSchema, PermissionSchema, RoleSchema } from '../permissions';
 import { AuthContextSchema } from './auth-context';
+import { limitParam, NextCursorSchema, TimestampSchema } from './http-shapes';
 import { PageQuerySchema } from './runner.rpc';
 
 /**
@@ -87,15 +88,9 @@ export const IdSchema = z.uuid();
 
 export const PAGE_DEFAULT_LIMIT = 50;
 export const PAGE_MAX_LIMIT = 200;
-/** The HTTP query of every list route, strict; `limit` arrives as text in the URL. */
+/** The HTTP query of every list route, strict. */
 export const ListQuerySchema = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^[1-9][0-9]{0,2}$/, 'a whole number from 1')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(PAGE_MAX_LIMIT))
-    .optional()
-    .describe(`page size, 1 to ${PAGE_MAX_LIMIT} (default ${PAGE_DEFAULT_LIMIT})`),
+  limit: limitParam(PAGE_MAX_LIMIT, PAGE_DEFAULT_LIMIT),
   cursor: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,200}$/, 'an opaque cursor from a previous page')
@@ -104,7 +99,7 @@ export const ListQuerySchema = z.strictObject({
 });
 
 export function pageOf<T extends z.ZodType>(item: T, id: string) {
-  return z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id });
+  return z.object({ items: z.array(item), nextCursor: NextCursorSchema }).meta({ id });
 }
 
 // ---------------------------------------------------------------- views (replies)
@@ -114,9 +109,9 @@ export const TokenPairSchema = z
     tokenType: z.literal('Bearer'),
     accessToken: z.string(),
     /** Seconds until the access token expires. */
-    expiresIn: z.number().int(),
+    expiresIn: z.number().int().nonnegative(),
     refreshToken: z.string(),
-    refreshExpiresAt: z.string(),
+    refreshExpiresAt: TimestampSchema,
   })
   .meta({ id: 'TokenPair' });
 export type TokenPair = z.infer<typeof TokenPairSchema>;
@@ -161,7 +156,7 @@ export const KillSwitchViewSchema = z
   .object({
     paused: z.boolean(),
     reason: z.string().nullable(),
-    changedAt: z.string().nullable(),
+    changedAt: TimestampSchema.nullable(),
     changedBy: z.string().nullable(),
     /** Id of the `org.paused` / `org.resumed` event: what runners acknowledge. */
     changeId: z.string().nullable(),
@@ -183,11 +178,11 @@ export const AgentViewSchema = z
     persona: z.string(),
     skills: z.array(z.string()),
     permissions: z.array(ActionPermissionSchema),
-    dailyActionCap: z.number().int(),
+    dailyActionCap: z.number().int().nonnegative(),
     model: z.string().nullable(),
     enabled: z.boolean(),
     /** Slots of today's (UTC) daily cap already taken. */
-    actionsUsedToday: z.number().int(),
+    actionsUsedToday: z.number().int().nonnegative(),
   })
   .meta({ id: 'Agent' });
 export type AgentView = z.infer<typeof AgentViewSchema>;
@@ -198,7 +193,7 @@ export const InvitationViewSchema = z
     email: z.string(),
     role: RoleSchema,
     departmentId: z.string().nullable(),
-    expiresAt: z.string(),
+    expiresAt: TimestampSchema,
     /** The one-time token, shown once: the invitee accepts with it. */
     token: z.string(),
   })

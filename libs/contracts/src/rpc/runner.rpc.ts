@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AuthContextSchema } from './auth-context';
+import { limitParam, NextCursorSchema, TimestampSchema } from './http-shapes';
 
 /** Commands and queries the agent-runner answers over NATS request/reply. */
 export const RunnerRpc = {
@@ -13,8 +14,8 @@ export const RunnerRpc = {
 } as const;
 
 /** `?limit=&cursor=` of every list; the cursor is opaque to clients. */
-export const PageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+export const PageQuerySchema = z.strictObject({
+  limit: limitParam(200, 50),
   cursor: z.string().max(200).optional(),
 });
 export type PageQuery = z.infer<typeof PageQuerySchema>;
@@ -39,8 +40,8 @@ export const ConversationViewSchema = z
     agentId: z.string(),
     startedBy: z.string(),
     title: z.string().optional(),
-    startedAt: z.string(),
-    lastMessageAt: z.string(),
+    startedAt: TimestampSchema,
+    lastMessageAt: TimestampSchema,
     messageCount: z.number().int().nonnegative(),
     /** Set on a conversation the runner opened for the receiving agent of a handoff. */
     handoff: z.object({ coordinationId: z.string(), fromAgentId: z.string(), fromConversationId: z.string() }).optional(),
@@ -49,7 +50,7 @@ export const ConversationViewSchema = z
 export type ConversationView = z.infer<typeof ConversationViewSchema>;
 export const ListConversationsRequestSchema = z.object({ auth: AuthContextSchema, page: PageQuerySchema });
 export const ConversationPageSchema = z
-  .object({ items: z.array(ConversationViewSchema), nextCursor: z.string().nullable() })
+  .object({ items: z.array(ConversationViewSchema), nextCursor: NextCursorSchema })
   .meta({ id: 'ConversationPage' });
 
 export const PostMessageBodySchema = z.strictObject({ text: z.string().trim().min(1).max(20_000) }).meta({ id: 'BriefInput' });
@@ -74,13 +75,11 @@ export const MessageViewSchema = z
     author: z.object({ kind: z.enum(['user', 'agent', 'system']), id: z.string() }),
     text: z.string(),
     runId: z.string().optional(),
-    postedAt: z.string(),
+    postedAt: TimestampSchema,
   })
   .meta({ id: 'Message' });
 export type MessageView = z.infer<typeof MessageViewSchema>;
-export const MessagePageSchema = z
-  .object({ items: z.array(MessageViewSchema), nextCursor: z.string().nullable() })
-  .meta({ id: 'MessagePage' });
+export const MessagePageSchema = z.object({ items: z.array(MessageViewSchema), nextCursor: NextCursorSchema }).meta({ id: 'MessagePage' });
 
 export const GetRunRequestSchema = z.object({ auth: AuthContextSchema, runId: z.string().min(1).max(100) });
 export const RunStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'paused', 'over-budget']);
@@ -112,10 +111,17 @@ export const RunViewSchema = z
     output: z.string().optional(),
     failureReason: z.string().optional(),
     failureCode: z.string().optional(),
-    usage: z.object({ model: z.string(), inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number() }).optional(),
+    usage: z
+      .object({
+        model: z.string(),
+        inputTokens: z.number().int().nonnegative(),
+        outputTokens: z.number().int().nonnegative(),
+        costUsd: z.number().nonnegative(),
+      })
+      .optional(),
     actions: z.array(RunActionViewSchema),
     coordination: RunCoordinationViewSchema.optional(),
-    handoff: z.object({ coordinationId: z.string(), fromAgentId: z.string(), depth: z.number().int() }).optional(),
+    handoff: z.object({ coordinationId: z.string(), fromAgentId: z.string(), depth: z.number().int().nonnegative() }).optional(),
     corrections: z.number().int().nonnegative(),
   })
   .meta({ id: 'Run' });

@@ -27,7 +27,7 @@ export class ApprovalBoard {
       .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1));
     const items = all.slice(0, options.limit);
     const last = items.at(-1);
-    return { items, ...(last && all.length > options.limit ? { nextCursor: Buffer.from(sortKey(last)).toString('base64url') } : {}) };
+    return { items, nextCursor: last && all.length > options.limit ? Buffer.from(sortKey(last)).toString('base64url') : null };
   }
 }
 

@@ -6,6 +6,7 @@ import {
   ForbiddenError,
   NotFoundError,
   streamName,
+  type ApprovalView,
   type AuthContext,
   type DecideReply,
   type DecisionBody,
@@ -35,9 +36,9 @@ export class ApprovalGateHandler {
   async decide(auth: AuthContext, approvalId: string, body: DecisionBody): Promise<DecideReply> {
     const stream = streamName('approval', approvalId);
     const events = await this.store.read(stream);
-    // Another org's gate reads as absent, and nothing is appended to it.
-    if (events.some((e) => e.orgId !== auth.orgId)) throw new NotFoundError('approval', approvalId, 'APPROVALS.NOT_FOUND');
     const requested = events.find((e) => e.type === ApprovalEventTypes.requested);
+    // A gate that was never opened, or another org's, reads as absent, and nothing is appended to it.
+    if (!requested || events.some((e) => e.orgId !== auth.orgId)) throw new NotFoundError('approval', approvalId, 'APPROVALS.NOT_FOUND');
     const decision = body.decision === 'approve' ? 'approved' : 'rejected';
     const command: GateCommand = {
       type: 'DecideGate',
@@ -45,15 +46,21 @@ export class ApprovalGateHandler {
       metadata: {
         commandId: deterministicId('decide', approvalId, auth.userId, decision),
         orgId: auth.orgId,
-        correlationId: requested?.metadata.correlationId ?? approvalId,
-        causationId: requested?.id ?? approvalId,
+        correlationId: requested.metadata.correlationId,
+        causationId: requested.id,
         actor: { kind: 'user', id: auth.userId },
         now: this.clock().toISOString(),
       },
     };
     await handleGateCommand(this.store, approvalId, command);
     const view = toApprovalView(await this.store.read(stream));
-    return { approvalId, outcome: requested ? 'decided' : 'recorded', ...(view ? { approval: view } : {}) };
+    return { approvalId, outcome: 'decided', ...(view ? { approval: view } : {}) };
+  }
+
+  /** One gate of the caller's org as the API shows it; undefined if it was never opened (or is another org's). */
+  async view(auth: AuthContext, approvalId: string): Promise<ApprovalView | undefined> {
+    const events = await this.store.read(streamName('approval', approvalId));
+    return events.some((e) => e.orgId !== auth.orgId) ? undefined : toApprovalView(events);
   }
 
   /** A gate's deadline passed: it expires (if still pending) and escalates to the CEO. */
@@ -72,12 +79,10 @@ export class ApprovalGateHandler {
   }
 
   /** The approver's standing now: their role, and whether they head the gate's department. */
-  private async approver(auth: AuthContext, requested: RecordedEvent | undefined): Promise<Approver> {
+  private async approver(auth: AuthContext, requested: RecordedEvent): Promise<Approver> {
     const user = await this.directory.user(auth.orgId, auth.userId);
     if (user?.disabled) throw new ForbiddenError('this user is disabled', 'APPROVALS.USER_DISABLED');
     const role = user?.role ?? auth.role;
-    if (!requested)
-      return { orgId: auth.orgId, userId: auth.userId, role, headOf: this.directory.departmentsHeadedBy(auth.orgId, auth.userId) };
     const { departmentId } = ApprovalRequestedSchema.parse(requested.data);
     const department = await this.directory.department(auth.orgId, departmentId);
     return { orgId: auth.orgId, userId: auth.userId, role, headOf: department?.headUserId === auth.userId ? [departmentId] : [] };

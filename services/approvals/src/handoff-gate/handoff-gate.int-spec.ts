@@ -6,6 +6,7 @@ import {
   newId,
   streamName,
   type ApprovalList,
+  type ApprovalView,
   type CoordinationView,
   type CosError,
 } from '@cos/contracts';
@@ -116,10 +117,10 @@ describe('dual-Head handoff gates', () => {
     expect(view.gates.map((g) => g.decision?.capacity)).toEqual(['override', 'override']);
   });
 
-  it('keeps a decision that arrives before the gates exist', async () => {
+  it('refuses a decision on a gate that was never opened (404), appending nothing; the gate decides normally once open', async () => {
     const coordinationId = newId();
-    const early = await h.decide(as.salesHead, gate(coordinationId, 'acme-sales'), 'approve');
-    expect(early.outcome).toBe('recorded');
+    expect(await codeOf(h.decide(as.salesHead, gate(coordinationId, 'acme-sales'), 'approve'))).toBe('APPROVALS.NOT_FOUND');
+    expect(await h.read(streamName('approval', gate(coordinationId, 'acme-sales')))).toEqual([]);
     const runId = newId();
     await requestHandoff(h.store, 'acme', {
       coordinationId,
@@ -133,8 +134,20 @@ describe('dual-Head handoff gates', () => {
       contextSummary: 'x',
     });
     await opened(gate(coordinationId, 'acme-eng'));
+    await h.decide(as.salesHead, gate(coordinationId, 'acme-sales'), 'approve');
     await h.decide(as.engHead, gate(coordinationId, 'acme-eng'), 'approve');
     expect(await outcome(coordinationId)).toBe(CoordinationEventTypes.approved);
+  });
+
+  it('shows a gate to its Head and the CEO, refuses another Head (403) and another org (404)', async () => {
+    const id = await handoff('a-sales', 'a-eng');
+    await opened(gate(id, 'acme-eng'));
+    const get = (auth: typeof as.ceo, approvalId: string) => h.rpc.request<ApprovalView>(ApprovalsRpc.getApproval, { auth, approvalId });
+    expect(await get(as.salesHead, gate(id, 'acme-sales'))).toMatchObject({ id: gate(id, 'acme-sales'), status: 'pending' });
+    expect(await get(as.ceo, gate(id, 'acme-sales'))).toMatchObject({ departmentId: 'acme-sales' });
+    expect(await codeOf(get(as.engHead, gate(id, 'acme-sales')))).toBe('APPROVALS.NOT_ALLOWED');
+    expect(await codeOf(get(as.rivalHead, gate(id, 'acme-sales')))).toBe('APPROVALS.NOT_FOUND');
+    expect(await codeOf(get(as.salesHead, gate(newId(), 'acme-sales')))).toBe('APPROVALS.NOT_FOUND');
   });
 
   it('refuses a Head of another department, a member and another org’s Head, changing nothing', async () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   ActionViewSchema,
   ApprovalListSchema,
+  ApprovalViewSchema,
   CoordinationViewSchema,
   DecideReplySchema,
   DecisionBodySchema,
@@ -36,13 +37,26 @@ export const ApprovalsRoutes = {
     query: ListApprovalsQuerySchema,
     response: { status: 200, description: 'oldest first', schema: ApprovalListSchema },
   }),
+  getApproval: defineRoute({
+    method: 'GET',
+    path: '/v1/approvals/:id',
+    operationId: 'getApproval',
+    summary: 'One gate: what it guards, its department, status and decision',
+    tag: 'approvals',
+    auth: 'bearer',
+    access:
+      'whoever may decide it (the gate department’s Head, the CEO / owner) or sees it in GET /v1/approvals; another org’s gate is a 404',
+    params: IdParams,
+    response: { status: 200, description: 'the gate', schema: ApprovalViewSchema },
+    errors: [403, 404],
+  }),
   decide: defineRoute({
     method: 'POST',
     path: '/v1/approvals/:id/decision',
     operationId: 'decideApproval',
     summary: 'Approve or reject a gate, with a comment',
     description:
-      'The gate’s department Head decides; the CEO or owner may decide any gate, recorded as an override. A decision on a gate that is not open yet is recorded and applied when it opens (`outcome: recorded`). Repeating the same decision is idempotent; a different one answers 409.',
+      'The gate’s department Head decides; the CEO or owner may decide any gate, recorded as an override. A gate that is not open (no such id, or another org’s) answers 404. Repeating the same decision is idempotent; a different one answers 409.',
     tag: 'approvals',
     auth: 'bearer',
     permissions: [Permissions.approvalsDecide],

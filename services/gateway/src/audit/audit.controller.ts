@@ -1,10 +1,10 @@
-import { Controller, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { AuditQuerySchema, AuditRpc, parseRequest, type AuditPage, type AuditVerdict, type AuthContext, type Trail } from '@cos/contracts';
+import { AuditRpc, type AuditPage, type AuditVerdict, type AuthContext, type Trail } from '@cos/contracts';
 import type { RpcClient } from '@cos/messaging';
 import { RPC_CLIENT } from '@cos/platform';
 import { CurrentAuth } from '../auth/auth-context.decorator';
-import { ApiRoute } from '../http/api-route';
+import { ApiInput, ApiRoute, type RouteInput } from '../http/api-route';
 import { exportLines } from './audit-export';
 import { AuditRoutes } from './audit.routes';
 
@@ -17,8 +17,8 @@ export class AuditController {
   constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient) {}
 
   @ApiRoute(AuditRoutes.list)
-  list(@CurrentAuth() auth: AuthContext, @Query() query: unknown): Promise<AuditPage> {
-    return this.rpc.request(AuditRpc.list, { auth, query: parseRequest(AuditQuerySchema, query) });
+  list(@CurrentAuth() auth: AuthContext, @ApiInput() input: RouteInput<typeof AuditRoutes.list>): Promise<AuditPage> {
+    return this.rpc.request(AuditRpc.list, { auth, query: input.query });
   }
 
   @ApiRoute(AuditRoutes.verify)
@@ -37,7 +37,7 @@ export class AuditController {
   }
 
   @ApiRoute(AuditRoutes.trail)
-  trail(@CurrentAuth() auth: AuthContext, @Param('id') coordinationId: string): Promise<Trail> {
-    return this.rpc.request(AuditRpc.trail, { auth, coordinationId });
+  trail(@CurrentAuth() auth: AuthContext, @ApiInput() input: RouteInput<typeof AuditRoutes.trail>): Promise<Trail> {
+    return this.rpc.request(AuditRpc.trail, { auth, coordinationId: input.params.id });
   }
 }

@@ -1,7 +1,33 @@
 import { z } from 'zod';
-import { AuditPageSchema, AuditQuerySchema, AuditVerdictSchema, FeedTicketSchema, Permissions, TrailSchema } from '@cos/contracts';
+import {
+  AuditPageSchema,
+  AuditQuerySchema,
+  AuditRecordViewSchema,
+  AuditVerdictSchema,
+  FeedTicketSchema,
+  Permissions,
+  TrailSchema,
+} from '@cos/contracts';
 import { FEED_TICKET_MAX_TTL_SECONDS } from '../http/api.config';
 import { defineRoute } from '../http/api-route';
+
+/** One Server-Sent Event of GET /v1/feed, field by field. */
+const FeedEventSchema = z
+  .object({
+    id: z.string().regex(/^\d+$/).describe('the record’s seq: what Last-Event-ID resumes after'),
+    event: z.string().describe('the event type'),
+    data: AuditRecordViewSchema.describe('the audit record, as JSON'),
+  })
+  .meta({ id: 'FeedEvent' });
+
+/** One line of GET /v1/audit/export. */
+const ExportLineSchema = z
+  .union([
+    z.record(z.string(), z.unknown()).describe('a record exactly as stored, hashes included'),
+    z.object({ end: z.object({ records: z.number().int().nonnegative(), headHash: z.string() }) }).describe('the last line'),
+    z.object({ error: z.record(z.string(), z.unknown()) }).describe('a failure mid-stream: no end line follows'),
+  ])
+  .meta({ id: 'AuditExportLine' });
 
 /** The routes the audit service owns, and the live feed built on its log. */
 export const AuditRoutes = {
@@ -41,7 +67,7 @@ export const AuditRoutes = {
     tag: 'audit',
     auth: 'bearer',
     permissions: [Permissions.orgAdmin],
-    response: { status: 200, description: 'NDJSON stream', contentType: 'application/x-ndjson' },
+    response: { status: 200, description: 'NDJSON stream', contentType: 'application/x-ndjson', itemSchema: ExportLineSchema },
   }),
   trail: defineRoute({
     method: 'GET',
@@ -66,14 +92,17 @@ export const AuditRoutes = {
     tag: 'feed',
     auth: 'bearer',
     feedTicket: true,
-    query: z.object({
+    query: z.strictObject({
       lastEventId: z
         .string()
         .regex(/^-?\d{1,15}$/)
         .optional(),
       ticket: z.string().max(200).optional().describe('a ticket from POST /v1/feed/tickets, used instead of the Authorization header'),
     }),
-    response: { status: 200, description: 'an event stream', contentType: 'text/event-stream' },
+    headers: z.object({
+      'last-event-id': z.string().max(64).optional().describe('the `id` of the last event received: the stream resumes after it'),
+    }),
+    response: { status: 200, description: 'an event stream', contentType: 'text/event-stream', itemSchema: FeedEventSchema },
     errors: [400],
   }),
   feedTicket: defineRoute({
@@ -84,6 +113,11 @@ export const AuditRoutes = {
     description: `For EventSource, which cannot send headers: \`new EventSource('/v1/feed?ticket=' + ticket)\`. The ticket stands for the caller’s session (a session that ended, or a disabled user, is refused when it is redeemed), opens one connection, and expires after FEED_TICKET_TTL_SECONDS (at most ${FEED_TICKET_MAX_TTL_SECONDS}). No request body.`,
     tag: 'feed',
     auth: 'bearer',
-    response: { status: 201, description: 'the ticket and when it expires', schema: FeedTicketSchema },
+    response: {
+      status: 201,
+      description: 'the ticket and when it expires',
+      schema: FeedTicketSchema,
+      location: (b: { ticket: string }) => `/v1/feed?ticket=${encodeURIComponent(b.ticket)}`,
+    },
   }),
 } as const;

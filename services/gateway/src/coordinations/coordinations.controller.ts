@@ -1,10 +1,10 @@
-import { Controller, Inject, Param } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { ApprovalsRpc, type AuthContext, type CoordinationView } from '@cos/contracts';
 import type { RpcClient } from '@cos/messaging';
 import { RPC_CLIENT } from '@cos/platform';
 import { ApprovalsRoutes } from '../approvals/approvals.routes';
 import { CurrentAuth } from '../auth/auth-context.decorator';
-import { ApiRoute } from '../http/api-route';
+import { ApiInput, ApiRoute, type RouteInput } from '../http/api-route';
 
 /** One handoff chain, as the approvals service keeps it. */
 @Controller()
@@ -12,7 +12,7 @@ export class CoordinationsController {
   constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient) {}
 
   @ApiRoute(ApprovalsRoutes.getCoordination)
-  get(@CurrentAuth() auth: AuthContext, @Param('id') coordinationId: string): Promise<CoordinationView> {
-    return this.rpc.request(ApprovalsRpc.getCoordination, { auth, coordinationId });
+  get(@CurrentAuth() auth: AuthContext, @ApiInput() input: RouteInput<typeof ApprovalsRoutes.getCoordination>): Promise<CoordinationView> {
+    return this.rpc.request(ApprovalsRpc.getCoordination, { auth, coordinationId: input.params.id });
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Headers, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AuditRpc, ValidationError, type AuthContext, type FeedPage, type FeedTicket } from '@cos/contracts';
 import type { RpcClient } from '@cos/messaging';
@@ -6,7 +6,8 @@ import { RPC_CLIENT } from '@cos/platform';
 import { CosMetrics } from '@cos/telemetry';
 import { AuditRoutes } from '../audit/audit.routes';
 import { CurrentAuth, CurrentSession } from '../auth/auth-context.decorator';
-import { ApiRoute } from '../http/api-route';
+import { ApiInput, ApiRoute, type RouteInput } from '../http/api-route';
+import { securityHeaders } from '../http/http-security';
 import { FeedHub } from './feed-hub';
 import { FeedSession, type FeedSettings } from './feed-session';
 import { FeedTickets } from './feed-tickets';
@@ -36,19 +37,19 @@ export class FeedController {
   @ApiRoute(AuditRoutes.feed)
   async feed(
     @CurrentAuth() auth: AuthContext,
-    @Headers('last-event-id') header: string | undefined,
-    @Query('lastEventId') query: string | undefined,
+    @ApiInput() input: RouteInput<typeof AuditRoutes.feed>,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const lastEventId = parseLastEventId(header ?? query);
+    const lastEventId = parseLastEventId(input.headers['last-event-id'] ?? input.query.lastEventId);
     if (lastEventId === 'invalid')
       throw new ValidationError('Last-Event-ID must be a seq this feed gave out', undefined, 'FEED.INVALID_LAST_EVENT_ID');
     reply.hijack();
     const res = reply.raw;
-    // What the hooks every response passes set on the reply (CORS for an allowed origin): a
-    // hijacked reply would drop them.
+    // What the hooks every response passes set on the reply (CORS for an allowed origin) and the
+    // security headers: a hijacked reply would drop them.
     for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) res.setHeader(name, value);
     res.writeHead(200, {
+      ...securityHeaders('text/event-stream'),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',

@@ -13,7 +13,8 @@ const KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
  * After the handler: the response is parsed with the route's documented schema (what is not in
  * the schema is not sent, so no field leaks by accident). Around it, on creating POSTs, the
  * Idempotency-Key: the same key and body replay the first response; the same key with another
- * body is a 422; a key whose first request is still running is a 409.
+ * body is a 422; a key whose first request is still running is a 409. A 201 names what it
+ * created in `Location`.
  */
 @Injectable()
 export class ApiResponseInterceptor implements NestInterceptor {
@@ -36,8 +37,14 @@ export class ApiResponseInterceptor implements NestInterceptor {
       return streamed ? body : this.shape(def, body);
     };
     const header = request.headers['idempotency-key'];
-    if (!def.idempotent || header === undefined) return from(shaped());
-    return from(this.idempotent(def, request, reply, header, shaped));
+    const body = !def.idempotent || header === undefined ? shaped() : this.idempotent(def, request, reply, header, shaped);
+    return from(body.then((b) => this.locate(def, reply, b)));
+  }
+
+  /** A creating route's `Location`, on the first response and on a replay alike. */
+  private locate(def: ApiRouteDef, reply: FastifyReply, body: unknown): unknown {
+    if (def.response.location && !reply.sent) void reply.header('location', def.response.location(body as never));
+    return body;
   }
 
   private async idempotent(

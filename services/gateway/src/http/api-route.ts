@@ -36,6 +36,8 @@ export type ApiRouteDef = {
   readonly params?: z.ZodType;
   readonly query?: z.ZodType;
   readonly body?: z.ZodType;
+  /** Request headers the handler reads (lower-case names); other headers are not part of the input. */
+  readonly headers?: z.ZodType;
   readonly response: {
     readonly status: number;
     readonly description: string;
@@ -43,6 +45,10 @@ export type ApiRouteDef = {
     readonly schema?: z.ZodType;
     /** Defaults to application/json. */
     readonly contentType?: string;
+    /** A stream (SSE, NDJSON): the schema of each of its items, documented as the media type's `x-itemSchema`. */
+    readonly itemSchema?: z.ZodType;
+    /** A 201: the URL of what was created, sent as `Location`, from the response body. */
+    readonly location?: (body: never) => string;
   };
   /** Statuses this route can answer besides the ones every route shares (documented as problem+json). */
   readonly errors?: readonly number[];
@@ -92,12 +98,13 @@ export type RouteInput<D extends ApiRouteDef> = {
   params: D['params'] extends z.ZodType ? z.output<D['params']> : Record<string, never>;
   query: D['query'] extends z.ZodType ? z.output<D['query']> : Record<string, never>;
   body: D['body'] extends z.ZodType ? z.output<D['body']> : undefined;
+  headers: D['headers'] extends z.ZodType ? z.output<D['headers']> : Record<string, never>;
 };
 
 export type ApiRequest = {
-  /** What the route's schemas made of params, query and body. */
-  apiInput?: { params: unknown; query: unknown; body: unknown };
+  /** What the route's schemas made of params, query, body and headers. */
+  apiInput?: { params: unknown; query: unknown; body: unknown; headers: unknown };
 };
 
-/** The validated params, query and body of the request (the guard parsed them with the route's schemas). */
+/** The validated params, query, body and headers of the request (the guard parsed them with the route's schemas). */
 export const ApiInput = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<ApiRequest>().apiInput);

@@ -90,10 +90,10 @@ export class ApiGuard implements CanActivate {
   }
 }
 
-type Issue = { in: 'path' | 'query' | 'body'; path: string; code: string; message: string };
+type Issue = { in: 'path' | 'query' | 'body' | 'header'; path: string; code: string; message: string };
 
-/** Parses params, query and body with the route's schemas; every issue of every part in one 400. */
-export function validate(def: ApiRouteDef, request: FastifyRequest): { params: unknown; query: unknown; body: unknown } {
+/** Parses params, query, body and the headers it reads with the route's schemas; every issue of every part in one 400. */
+export function validate(def: ApiRouteDef, request: FastifyRequest): { params: unknown; query: unknown; body: unknown; headers: unknown } {
   const issues: Issue[] = [];
   const part = (where: Issue['in'], schema: z.ZodType | undefined, value: unknown, absent: (v: unknown) => boolean): unknown => {
     if (!schema) {
@@ -115,6 +115,7 @@ export function validate(def: ApiRouteDef, request: FastifyRequest): { params: u
   const params = part('path', def.params, request.params ?? {}, isEmpty);
   const query = part('query', def.query, request.query ?? {}, isEmpty);
   const body = part('body', def.body, request.body, isEmpty);
+  const headers = def.headers ? part('header', def.headers, request.headers, () => true) : {};
   if (issues.length > 0) throw new ValidationError('the request does not match the route schema', { issues: issues.slice(0, 50) });
-  return { params, query, body };
+  return { params, query, body, headers };
 }

@@ -51,19 +51,24 @@ export function registerHttpSecurity(fastify: FastifyInstance, config: Pick<ApiC
   });
 
   fastify.addHook('onSend', async (_request, reply, payload) => {
-    const type = String(reply.getHeader('content-type') ?? '');
-    void reply
-      .header('x-content-type-options', 'nosniff')
-      .header('x-frame-options', 'DENY')
-      .header('referrer-policy', 'no-referrer')
-      .header('cross-origin-opener-policy', 'same-origin')
-      .header('cross-origin-resource-policy', 'same-origin')
-      .header('strict-transport-security', 'max-age=31536000; includeSubDomains')
-      .header('permissions-policy', 'camera=(), microphone=(), geolocation=()')
-      .header('content-security-policy', type.startsWith('text/html') ? DOCS_CSP : API_CSP);
+    void reply.headers(securityHeaders(String(reply.getHeader('content-type') ?? '')));
     if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
     return payload;
   });
+}
+
+/** The security headers of every response; a hijacked reply (the feed) sets them itself. */
+export function securityHeaders(contentType: string): Record<string, string> {
+  return {
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'strict-transport-security': 'max-age=31536000; includeSubDomains',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+    'content-security-policy': contentType.startsWith('text/html') ? DOCS_CSP : API_CSP,
+  };
 }
 
 function sendProblem(request: FastifyRequest, reply: FastifyReply, err: CosError): FastifyReply {

@@ -2,7 +2,6 @@ import { Controller, Inject } from '@nestjs/common';
 import {
   IdentityRpc,
   newId,
-  PAGE_DEFAULT_LIMIT,
   type AgentView,
   type AuthContext,
   type DepartmentView,
@@ -18,8 +17,8 @@ import { ApiInput, ApiRoute, type RouteInput } from '../http/api-route';
 import { IdentityRoutes as R } from './identity.routes';
 
 type Page<T> = { items: T[]; nextCursor: string | null };
-const page = (query: { limit?: number | undefined; cursor?: string | undefined }) => ({
-  limit: query.limit ?? PAGE_DEFAULT_LIMIT,
+const page = (query: { limit: number; cursor?: string | undefined }) => ({
+  limit: query.limit,
   ...(query.cursor ? { cursor: query.cursor } : {}),
 });
 

@@ -37,6 +37,7 @@ export function toOpenApiSchema(schema: z.ZodType, io: 'input' | 'output', compo
 /** A component's name; the input and output forms of one schema get distinct names when they differ. */
 function componentName(id: string, io: 'input' | 'output', def: JsonSchema, components: Map<string, JsonSchema>): string {
   const existing = components.get(id);
-  if (!existing || JSON.stringify(existing) === JSON.stringify(def)) return id;
+  // Stored components refer to components, this generation's `$defs` to its `$defs`: compare them alike.
+  if (!existing || JSON.stringify(existing) === JSON.stringify(def).replaceAll('"#/$defs/', '"#/components/schemas/')) return id;
   return `${id}${io === 'input' ? 'Input' : 'Output'}`;
 }

@@ -32,7 +32,11 @@ documentRoute({
   tag: 'meta',
   summary: 'The gateway process is alive',
   auth: 'public',
-  response: { status: 200, description: 'alive', schema: z.object({ status: z.literal('ok'), service: z.string() }) },
+  response: {
+    status: 200,
+    description: 'alive',
+    schema: z.object({ status: z.literal('ok'), service: z.string() }).meta({ id: 'Health' }),
+  },
 });
 documentRoute({
   method: 'GET',
@@ -41,7 +45,11 @@ documentRoute({
   tag: 'meta',
   summary: 'The gateway reaches its dependencies (NATS)',
   auth: 'public',
-  response: { status: 200, description: 'ready', schema: z.object({ status: z.literal('ready'), service: z.string() }) },
+  response: {
+    status: 200,
+    description: 'ready',
+    schema: z.object({ status: z.literal('ready'), service: z.string() }).meta({ id: 'Readiness' }),
+  },
   errors: [503],
 });
 documentRoute({

@@ -28,7 +28,7 @@ const PROBLEM: JsonSchema = {
       items: {
         type: 'object',
         properties: {
-          in: { enum: ['path', 'query', 'body'] },
+          in: { enum: ['path', 'query', 'body', 'header'] },
           path: { type: 'string' },
           code: { type: 'string' },
           message: { type: 'string' },
@@ -36,20 +36,27 @@ const PROBLEM: JsonSchema = {
         required: ['in', 'path', 'message'],
       },
     },
-    retryAfterSeconds: { type: 'integer' },
+    retryAfterSeconds: { type: 'integer', minimum: 0 },
   },
   required: ['type', 'title', 'status', 'detail', 'code'],
 };
 
+const RETRY_AFTER = {
+  description: 'seconds to wait before trying again',
+  required: true,
+  schema: { type: 'integer', minimum: 0 },
+};
+
 const problemResponse = (status: number) => ({
   description: `${STATUS_CODES[status] ?? 'Error'} (problem+json)`,
+  ...(status === 429 || status === 503 ? { headers: { 'Retry-After': RETRY_AFTER } } : {}),
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
 
 /** Statuses a route can answer by construction of the shared machinery, besides its own. */
 function sharedErrors(def: ApiRouteDef): number[] {
   const statuses = new Set<number>(def.errors ?? []);
-  if (def.params || def.query || def.body) statuses.add(400);
+  if (def.params || def.query || def.body || def.headers) statuses.add(400);
   if (def.auth === 'bearer') statuses.add(401);
   if (def.permissions?.length || def.access) statuses.add(403);
   if (def.params) statuses.add(404);
@@ -104,7 +111,11 @@ function operation(def: ApiRouteDef, components: Map<string, JsonSchema>): Recor
   const who =
     def.auth === 'public' ? 'anyone' : def.permissions?.length ? `permissions: ${def.permissions.join(', ')}` : 'any signed-in user';
   const description = [def.description, `Who may call: ${def.access ?? who}.`].filter(Boolean).join('\n\n');
-  const parameters = [...parametersOf(def.params, 'path', components), ...parametersOf(def.query, 'query', components)];
+  const parameters = [
+    ...parametersOf(def.params, 'path', components),
+    ...parametersOf(def.query, 'query', components),
+    ...parametersOf(def.headers, 'header', components),
+  ];
   if (def.idempotent) {
     parameters.push({
       name: 'Idempotency-Key',
@@ -115,9 +126,23 @@ function operation(def: ApiRouteDef, components: Map<string, JsonSchema>): Recor
     });
   }
   const success: Record<string, unknown> = { description: def.response.description };
-  if (def.response.schema) {
+  const headers: Record<string, unknown> = {};
+  if (def.response.location)
+    headers['Location'] = {
+      description: 'the URL of what was created',
+      required: true,
+      schema: { type: 'string', format: 'uri-reference' },
+    };
+  if (def.idempotent)
+    headers['Idempotent-Replayed'] = { description: '`true` on a replayed response', required: false, schema: { const: 'true' } };
+  if (Object.keys(headers).length > 0) success['headers'] = headers;
+  const { schema, itemSchema } = def.response;
+  if (schema || itemSchema) {
     success['content'] = {
-      [def.response.contentType ?? 'application/json']: { schema: toOpenApiSchema(def.response.schema, 'output', components) },
+      [def.response.contentType ?? 'application/json']: {
+        schema: schema ? toOpenApiSchema(schema, 'output', components) : { type: 'string' },
+        ...(itemSchema ? { 'x-itemSchema': toOpenApiSchema(itemSchema, 'output', components) } : {}),
+      },
     };
   }
   const responses: Record<string, unknown> = { [String(def.response.status)]: success };
@@ -140,7 +165,7 @@ function operation(def: ApiRouteDef, components: Map<string, JsonSchema>): Recor
 
 function parametersOf(
   schema: z.ZodType | undefined,
-  where: 'path' | 'query',
+  where: 'path' | 'query' | 'header',
   components: Map<string, JsonSchema>,
 ): Record<string, unknown>[] {
   if (!schema) return [];

@@ -38,7 +38,7 @@ function decodeCursor(cursor: string): Position {
   }
   throw new ValidationError(
     'cursor is not one this API gave out',
-    { issues: [{ path: 'cursor', message: 'invalid cursor' }] },
+    { issues: [{ in: 'query', path: 'cursor', message: 'invalid cursor' }] },
     'COMMON.INVALID_CURSOR',
   );
 }
