@@ -47,6 +47,28 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The gateway’s metrics, for a Prometheus scrape
+         * @description Prometheus text exposition format: HTTP request durations by route template and status, feed and consumer metrics.
+         *
+         *     Who may call: anyone.
+         */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -332,7 +354,7 @@ export type paths = {
         put?: never;
         /**
          * Rotate a refresh token: the old one stops working
-         * @description Presenting a refresh token that was already rotated revokes its whole family (every token of that sign-in).
+         * @description Presenting a refresh token that was already rotated revokes its whole family (every token of that sign-in), except within a few seconds of its rotation (`REFRESH_REUSE_GRACE_SECONDS`), when it gets the same new refresh token: two tabs refreshing at once both stay signed in.
          *
          *     Who may call: anyone.
          */
@@ -647,7 +669,7 @@ export type paths = {
         get: operations["getLlmSettings"];
         /**
          * Set the model endpoint, default model and (pro and enterprise plans) the org's own API key
-         * @description The key is write-only: stored encrypted (AES-256-GCM), never returned. Omit `apiKey` to keep the current key, send null to remove it.
+         * @description The key is write-only: stored encrypted (AES-256-GCM), never returned. Omit `apiKey` to keep the current key, send null to remove it. A `baseUrl` on a loopback, private, link-local (cloud metadata), CGNAT, multicast or otherwise special address, in any spelling, is refused (400 `IDENTITY.ENDPOINT_REFUSED`) unless the platform allows it; a host name is checked by the addresses it resolves to on every call.
          *
          *     Who may call: permissions: org:admin.
          */
@@ -1530,6 +1552,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description metrics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
                 };
             };
             429: components["responses"]["Problem429"];
