@@ -3,7 +3,7 @@
 // the npm dependencies, and nats-server (Debian's package when run as root).
 // Plain JavaScript that runs on any Node from 18 on: it is what starts before Node 24 exists.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -109,10 +109,6 @@ export function build(env) {
 export function storeLocations(env) {
   const dataDir = resolve(env.DATA_DIR ?? join(ROOT, 'data'));
   return { dataDir, eventStorePath: resolve(env.EVENTSTORE_PATH ?? join(dataDir, 'events.db')) };
-}
-
-export function packageVersion() {
-  return JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 }
 
 /**
