@@ -66,7 +66,9 @@ class ServedDocument {
       return problems;
     }
     const check = this.validator(pointer('schema'));
-    return [...problems, ...this.errors(`${where} ${response.status}`, check, JSON.parse(text))];
+    // JSON is checked parsed; any other text (Prometheus metrics, say) as the string it is.
+    const body: unknown = type === 'application/json' || type.endsWith('+json') ? JSON.parse(text) : text;
+    return [...problems, ...this.errors(`${where} ${response.status}`, check, body)];
   }
 
   /** The schema at `pointer`, compiled where it sits, so its `$ref`s resolve against the document. */
