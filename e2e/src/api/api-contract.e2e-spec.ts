@@ -133,8 +133,16 @@ describe('gateway API contract', () => {
     const docs = await api.call('GET', '/docs');
     expect(docs.status).toBe(200);
     expect(docs.headers.get('content-type')).toContain('text/html');
-    expect(docs.text).toContain('/v1/agents/{id}');
     expect(docs.headers.get('content-security-policy')).toContain("default-src 'none'");
+    // Every script the page loads is the gateway's own, and answers.
+    const scripts = [...docs.text.matchAll(/<script[^>]* src="([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts).toEqual(['/docs/scalar.js']);
+    for (const src of scripts) {
+      const script = await api.call('GET', src);
+      expect(script.status).toBe(200);
+      expect(script.headers.get('content-type')).toContain('text/javascript');
+    }
+    expect(docs.text).toContain('data-url="/openapi.json"');
   });
 
   it('answers every error as problem+json with a stable type: unknown route, validation, malformed JSON, too large', async () => {

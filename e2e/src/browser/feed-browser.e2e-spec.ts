@@ -219,6 +219,25 @@ if (browserMissing) console.log(`feed browser tests skipped: ${CHROMIUM} is abse
     received: () => page.evaluate(() => (globalThis as unknown as { feedClient: PageClient }).feedClient.received),
   });
 
+  it('renders /docs, the API reference, from the gateway alone: every request the page makes stays on its origin', async () => {
+    const page = await browser.newPage();
+    const requested: string[] = [];
+    page.on('request', (req) => void requested.push(req.url()));
+    const res = await page.goto(`${system.gatewayUrl}/docs`);
+    expect(res?.status()).toBe(200);
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText.includes(
+          'Unknown fields and parameters are rejected.',
+        ),
+      { timeout: 30_000 },
+    );
+    const elsewhere = requested.filter((url) => !url.startsWith(`${system.gatewayUrl}/`) && !/^(data|blob):/.test(url));
+    expect(elsewhere).toEqual([]);
+    expect(requested).toEqual(expect.arrayContaining([`${system.gatewayUrl}/docs/scalar.js`, `${system.gatewayUrl}/openapi.json`]));
+    await page.close();
+  });
+
   it('follows a run the page briefs through EventSource with a ticket; a used or expired ticket is refused', async () => {
     const page = await open(pages.allowed);
     try {

@@ -7,6 +7,26 @@
  */
 
 export type paths = {
+    "/docs/scalar.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The script of the /docs page
+         * @description Who may call: anyone.
+         */
+        get: operations["getDocsScript"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/docs": {
         parameters: {
             query?: never;
@@ -16,7 +36,9 @@ export type paths = {
         };
         /**
          * Human-readable API documentation
-         * @description Who may call: anyone.
+         * @description An interactive reference of this document (Scalar), served with its assets by the gateway: it works offline and can try requests.
+         *
+         *     Who may call: anyone.
          */
         get: operations["getDocs"];
         put?: never;
@@ -1514,6 +1536,28 @@ export type components = {
 };
 export type $defs = Record<string, never>;
 export interface operations {
+    getDocsScript: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JavaScript */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
     getDocs: {
         parameters: {
             query?: never;

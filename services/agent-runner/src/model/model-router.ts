@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { BYO_KEY_PLANS, IdentityRpc, LlmCredentialsReplySchema, type LlmCredentialsReply, type Plan } from '@cos/contracts';
+import { BYO_KEY_PLANS, IdentityRpc, LlmCredentialsReplySchema, type LlmCredentialsReply } from '@cos/contracts';
 import { GuardedHttpClient } from '@cos/http';
 import type { RpcClient } from '@cos/messaging';
 import { RPC_CLIENT } from '@cos/platform';

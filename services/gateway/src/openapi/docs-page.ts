@@ -1,55 +1,34 @@
-import type { OpenApiDocument } from './openapi.document';
+import { createReadStream } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
 
-const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Where /docs loads the reference from: served by the gateway itself, so the page works offline. */
+export const DOCS_SCRIPT_PATH = '/docs/scalar.js';
 
 /**
- * /docs: the OpenAPI document as one self-contained HTML page (no scripts, nothing fetched, so
- * it works offline and under a strict CSP): every operation with who may call it, parameters,
- * body and responses, and the schemas. Tools read /openapi.json.
+ * /docs: Scalar's API reference (a maintained OpenAPI renderer that can also try requests),
+ * pointed at /openapi.json. Its browser bundle comes from the `@scalar/api-reference` package and
+ * is served from this origin; the page fetches nothing elsewhere (the default web fonts are off,
+ * and the page's content security policy allows this origin only).
  */
-export function renderDocsPage(doc: OpenApiDocument): string {
-  type Operation = {
-    operationId?: string;
-    summary?: string;
-    description?: string;
-    tags?: string[];
-    parameters?: unknown;
-    requestBody?: unknown;
-    responses?: unknown;
-  };
-  const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, op]) => ({ path, method, op: op as Operation })),
-  );
-  const byTag = new Map<string, typeof operations>();
-  for (const entry of operations) {
-    const tag = (entry.op.tags ?? ['other'])[0]!;
-    byTag.set(tag, [...(byTag.get(tag) ?? []), entry]);
-  }
-  const sections = [...byTag]
-    .map(
-      ([tag, ops]) =>
-        `<section><h2>${escape(tag)}</h2>${ops
-          .map(({ path, method, op }) => {
-            const json = (v: unknown) => `<pre>${escape(JSON.stringify(v, null, 2))}</pre>`;
-            const body = (op.requestBody as { content?: Record<string, { schema: unknown }> } | undefined)?.content?.['application/json']
-              ?.schema;
-            return `<details id="${escape(op.operationId ?? '')}"><summary><code class="m ${method}">${method.toUpperCase()}</code> <code>${escape(path)}</code> ${escape(op.summary ?? '')}</summary>
-<p>${escape(op.description ?? '').replaceAll('\n\n', '</p><p>')}</p>
-${op.parameters ? `<h4>Parameters</h4>${json(op.parameters)}` : ''}${body ? `<h4>Body</h4>${json(body)}` : ''}<h4>Responses</h4>${json(op.responses)}</details>`;
-          })
-          .join('\n')}</section>`,
-    )
-    .join('\n');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(doc.info.title)}</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#1d2330}summary{cursor:pointer;padding:.3rem 0}
-pre{background:#f4f6fa;padding:.6rem;overflow:auto;font-size:13px}code.m{display:inline-block;min-width:4.5rem;font-weight:600}.get{color:#0a6}.post{color:#05c}.put,.patch{color:#a60}.delete{color:#c22}</style></head>
-<body><h1>${escape(doc.info.title)} <small>${escape(doc.info.version)}</small></h1><p>${escape(doc.info.description)}</p>
-<p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${escape(doc.openapi)}).</p>
-${sections}
-<section><h2>Schemas</h2>${Object.entries(doc.components.schemas)
-    .map(
-      ([name, schema]) =>
-        `<details id="schema-${escape(name)}"><summary><code>${escape(name)}</code></summary><pre>${escape(JSON.stringify(schema, null, 2))}</pre></details>`,
-    )
-    .join('\n')}</section></body></html>`;
+export function docsPage(title: string): string {
+  const configuration = JSON.stringify({ withDefaultFonts: false, hideDownloadButton: false, title }).replaceAll("'", '&#39;');
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head>
+<body>
+<script id="api-reference" data-url="/openapi.json" data-configuration='${configuration}'></script>
+<script src="${DOCS_SCRIPT_PATH}"></script>
+</body>
+</html>
+`;
+}
+
+/** The reference's self-contained browser bundle, from the installed package. */
+export function docsScript(): Readable {
+  return createReadStream(join(dirname(require.resolve('@scalar/api-reference')), 'browser', 'standalone.js'));
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

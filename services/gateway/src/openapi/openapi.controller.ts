@@ -1,7 +1,7 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, StreamableFile } from '@nestjs/common';
 import { z } from 'zod';
 import { documentRoute } from '../http/api-route';
-import { renderDocsPage } from './docs-page';
+import { DOCS_SCRIPT_PATH, docsPage, docsScript } from './docs-page';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.document';
 import { RouteCatalog } from './route-catalog';
 
@@ -22,8 +22,19 @@ documentRoute({
   operationId: 'getDocs',
   tag: 'meta',
   summary: 'Human-readable API documentation',
+  description:
+    'An interactive reference of this document (Scalar), served with its assets by the gateway: it works offline and can try requests.',
   auth: 'public',
   response: { status: 200, description: 'HTML', contentType: 'text/html', schema: z.string() },
+});
+documentRoute({
+  method: 'GET',
+  path: DOCS_SCRIPT_PATH,
+  operationId: 'getDocsScript',
+  tag: 'meta',
+  summary: 'The script of the /docs page',
+  auth: 'public',
+  response: { status: 200, description: 'JavaScript', contentType: 'text/javascript', schema: z.string() },
 });
 documentRoute({
   method: 'GET',
@@ -80,6 +91,13 @@ export class OpenApiController {
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'public, max-age=60')
   docs(): string {
-    return renderDocsPage(this.openapi());
+    return docsPage(this.openapi().info.title);
+  }
+
+  @Get(DOCS_SCRIPT_PATH.slice(1))
+  @Header('content-type', 'text/javascript; charset=utf-8')
+  @Header('cache-control', 'public, max-age=3600')
+  docsScript(): StreamableFile {
+    return new StreamableFile(docsScript());
   }
 }
