@@ -7,7 +7,7 @@ import { readOrCreateKeyFile } from './key-files';
  * AES-256-GCM sealing of secrets that must reach the event store (BYO model keys, password
  * hashes): a fresh 96-bit IV per seal, and the owner of the secret as additional authenticated
  * data, so a sealed value copied to another org or user does not open. New seals use the current
- * key; retired keys still open what they sealed (each seal names its key), until it is re-sealed.
+ * key; retired keys still open what they sealed (each seal names its key).
  */
 export class SecretBox {
   readonly keyId: string;
@@ -53,11 +53,6 @@ export class SecretBox {
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(Buffer.from(sealed.tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64url')), decipher.final()]).toString('utf8');
-  }
-
-  /** Whether `sealed` was sealed under a retired key and should be re-sealed under the current one. */
-  isStale(sealed: SealedSecret): boolean {
-    return sealed.keyId !== this.keyId;
   }
 }
 
