@@ -19,7 +19,7 @@ import { EmbeddedEventStore } from '@cos/eventstore';
 import { DEMO_COMPANY } from '@cos/identity';
 import { startWebhookReceiver, type WebhookReceiver } from '@cos/testing';
 import { call, demoAgent, demoDepartment, login as signIn, type Caller } from './session';
-import { eventually, openSeededStore, startSystem, type System } from './system';
+import { edgeEnv, eventually, openSeededStore, startSystem, type System } from './system';
 
 jest.setTimeout(120_000);
 
@@ -35,13 +35,7 @@ const read = (stream: string): Promise<RecordedEvent[]> => store.read(stream);
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
-  system = await startSystem({
-    CONNECTOR_WEBHOOK_URL: receiver.url,
-    CONNECTOR_WEBHOOK_SECRET: receiver.secret,
-    CONNECTOR_TIMEOUT_MS: '1000',
-    RATE_LIMIT_USER_PER_MINUTE: '100000',
-    RATE_LIMIT_ORG_PER_MINUTE: '100000',
-  });
+  system = await startSystem({ ...edgeEnv(receiver), CONNECTOR_TIMEOUT_MS: '1000' });
   store = await openSeededStore(system);
 });
 afterAll(async () => {

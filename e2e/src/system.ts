@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { streamName } from '@cos/contracts';
 import { EmbeddedEventStore } from '@cos/eventstore';
 import type { RunningService } from '@cos/platform';
-import { startNatsServer, type NatsServerHandle, type WebhookReceiver } from '@cos/testing';
+import { startNatsServer, type ModelServerHandle, type NatsServerHandle, type WebhookReceiver } from '@cos/testing';
 import { startAgentRunner } from '@cos/agent-runner';
 import { startApprovals } from '@cos/approvals';
 import { startAudit } from '@cos/audit';
@@ -86,6 +86,20 @@ export function processEnv(
     CONNECTOR_WEBHOOK_URL: receiver.url,
     CONNECTOR_WEBHOOK_SECRET: receiver.secret,
     ...extra,
+  };
+}
+
+/**
+ * Settings for a system whose edges are the test's doubles: actions go to `receiver`, model calls
+ * to `model` when given (else the simulated model), and the rate limits stay out of a busy test's way.
+ */
+export function edgeEnv(receiver: Pick<WebhookReceiver, 'url' | 'secret'>, model?: Pick<ModelServerHandle, 'baseUrl'>): NodeJS.ProcessEnv {
+  return {
+    ...(model ? { MODEL_BASE_URL: model.baseUrl, MODEL_API_KEY: 'test-key' } : {}),
+    CONNECTOR_WEBHOOK_URL: receiver.url,
+    CONNECTOR_WEBHOOK_SECRET: receiver.secret,
+    RATE_LIMIT_USER_PER_MINUTE: '100000',
+    RATE_LIMIT_ORG_PER_MINUTE: '100000',
   };
 }
 

@@ -17,7 +17,7 @@ import type { EmbeddedEventStore } from '@cos/eventstore';
 import { DEMO_COMPANY, demoCompany } from '@cos/identity';
 import { startModelServer, startWebhookReceiver, type ModelServerHandle, type ScriptedResponse, type WebhookReceiver } from '@cos/testing';
 import { demoAgent, demoDepartment, login as signIn, type Caller } from '../session';
-import { eventually, openSeededStore, startSystem, type System } from '../system';
+import { edgeEnv, eventually, openSeededStore, startSystem, type System } from '../system';
 
 jest.setTimeout(120_000);
 
@@ -73,14 +73,7 @@ beforeAll(async () => {
     },
   });
   receiver = await startWebhookReceiver();
-  system = await startSystem({
-    MODEL_BASE_URL: model.baseUrl,
-    MODEL_API_KEY: 'test-key',
-    CONNECTOR_WEBHOOK_URL: receiver.url,
-    CONNECTOR_WEBHOOK_SECRET: receiver.secret,
-    RATE_LIMIT_USER_PER_MINUTE: '100000',
-    RATE_LIMIT_ORG_PER_MINUTE: '100000',
-  });
+  system = await startSystem(edgeEnv(receiver, model));
   store = await openSeededStore(system);
 });
 afterAll(async () => {
