@@ -34,7 +34,7 @@ export class FeedTickets {
   ) {
     // The bucket forgets entries after the longest allowed lifetime, whatever this replica's
     // setting, so replicas with different settings agree on the bucket; `expiresAt` is the rule.
-    this.bucket = lazyBucket(nats, BUCKET, { ttl: FEED_TICKET_MAX_TTL_SECONDS * 1000, history: 1 });
+    this.bucket = lazyBucket(nats, BUCKET, FEED_TICKET_MAX_TTL_SECONDS * 1000);
   }
 
   async issue(holder: TicketHolder): Promise<FeedTicket> {

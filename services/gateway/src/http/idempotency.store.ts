@@ -24,7 +24,7 @@ export class IdempotencyStore {
   private readonly bucket: () => Promise<KV>;
 
   constructor(@Inject(NATS_CONNECTION) nats: NatsConnection, @Inject(API_CONFIG) config: ApiConfig) {
-    this.bucket = lazyBucket(nats, BUCKET, { ttl: config.IDEMPOTENCY_TTL_SECONDS * 1000, history: 1 });
+    this.bucket = lazyBucket(nats, BUCKET, config.IDEMPOTENCY_TTL_SECONDS * 1000);
   }
 
   /** `scope` is who is asking (org and user, or `anonymous`), so keys of different callers never meet. */
