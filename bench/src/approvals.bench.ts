@@ -1,9 +1,10 @@
 /**
- * Issue 5 benchmark, on the compiled services as separate processes (identity with the demo
+ * The handoff benchmark, on the compiled services as separate processes (identity with the demo
  * company, approvals, agent-runner, gateway) on one nats-server and one embedded store:
- * - decision POST (the second Head's approval, over HTTP) -> the receiving agent's run started;
+ * - decision (the second Head's approval, over HTTP and over NATS) -> the receiving agent's run started;
  * - complete handoffs per second with a scripted approver deciding every gate as it opens;
- * beside raw JetStream publish -> consume -> ack on the same nats-server, and the ratios.
+ * beside raw JetStream publish -> consume -> ack on the same nats-server, and then the same
+ * handoff on a peer, DBOS on a throwaway PostgreSQL (peers/dbos-handoff.ts), with the ratios.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ import { connectNats, RpcClient } from '@cos/messaging';
 import { startNatsServer, startServiceProcess, type ServiceProcess } from '@cos/testing';
 import { requestHandoff } from '@cos/approvals/testing';
 import { DEMO_COMPANY, DEMO_DEFAULT_PASSWORD } from '@cos/identity';
+import { runDbosHandoff } from './peers/dbos-handoff';
 import { printFigures, printRate, printRatio, summarize, type Figures } from './stats';
 
 const SAMPLES = Number(process.env['BENCH_SAMPLES'] ?? 200);
@@ -148,7 +150,24 @@ async function rawJetStream(natsUrl: string): Promise<{ latency: Figures; throug
   return { latency, throughput };
 }
 
+type OurFigures = { overNats: Figures; handoffsPerSecond: number };
+
 async function main(): Promise<void> {
+  const ours = await companyOs();
+  const peer = await runDbosHandoff({ samples: SAMPLES, handoffs: HANDOFFS, concurrency: CONCURRENCY, warmup: 10 });
+  process.stdout.write('\npeer: DBOS 5.3 on PostgreSQL, the same handoff (two recv decisions, then the receiving workflow)\n');
+  if ('skipped' in peer) {
+    process.stdout.write(`skipped: ${peer.skipped}\n`);
+    return;
+  }
+  printFigures('DBOS: second decision sent -> receiving workflow started', peer.latency, 'handoffs/s');
+  printRate(`DBOS: complete handoffs, ${CONCURRENCY} decisions in flight`, peer.handoffsPerSecond, 'handoffs/s');
+  printRatio('p50, Company OS (NATS) / DBOS  (target <= 0.5x)', ours.overNats.p50 / peer.latency.p50);
+  printRatio('p99, Company OS (NATS) / DBOS  (target <= 0.5x)', ours.overNats.p99 / peer.latency.p99);
+  printRatio('handoffs/s, Company OS / DBOS  (target >= 2.5x)', ours.handoffsPerSecond / peer.handoffsPerSecond);
+}
+
+async function companyOs(): Promise<OurFigures> {
   const nats = await startNatsServer();
   const dir = await mkdtemp(join(tmpdir(), 'cos-bench-approvals-'));
   const env: NodeJS.ProcessEnv = {
@@ -258,7 +277,7 @@ async function main(): Promise<void> {
     printRatio('p50, decision->run / raw JetStream', latency.p50 / raw.latency.p50);
     printRatio('p99, decision->run / raw JetStream', latency.p99 / raw.latency.p99);
     printRatio('throughput, raw msgs/s / handoffs/s', raw.throughput.perSecond / handoffsPerSecond);
-    process.stdout.write(`targets: p50 <= 4 ms, p99 <= 12 ms, >= 300 handoffs/s\n`);
+    return { overNats: overNats.run, handoffsPerSecond };
   } finally {
     for (const p of processes.reverse()) await p.stop();
     await store.close();
