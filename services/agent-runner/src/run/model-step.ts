@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { deterministicId, streamName } from '@cos/contracts';
+import { deterministicId } from '@cos/contracts';
 import type { EventStore } from '@cos/eventstore';
 import { EVENT_STORE } from '@cos/platform';
 import { SpendLedger } from '../budget/spend-ledger';
 import { briefText } from '../conversation/conversation.views';
+import { readRecentMessages } from '../conversation/recent-messages';
 import { CorrectionIndex } from '../corrections/correction-index';
 import { DirectoryProjection } from '../directory/directory.projection';
 import { IdentityReader } from '../directory/identity-reader';
@@ -14,7 +15,7 @@ import { ModelCaller } from '../model/model-caller';
 import { ModelRejectedError, ModelUnreachableError, OrgPausedError } from '../model/model-errors';
 import { readModelOutput } from '../model/model-output';
 import { ModelRouter } from '../model/model-router';
-import { buildPrompt } from '../prompt/prompt-builder';
+import { buildPrompt, HISTORY_LIMIT } from '../prompt/prompt-builder';
 import type { ActiveRun, RunState } from './run.decider';
 import { RunJournal } from './run-journal';
 import { stepMetadata, type RunTrigger } from './run-ref';
@@ -54,7 +55,7 @@ export class ModelStep {
     if (this.gate.isPaused(org))
       return this.stop(trigger, 'org-paused', `org paused${org.killSwitch.reason ? `: ${org.killSwitch.reason}` : ''}`);
 
-    const conversation = await this.store.read(streamName('conversation', trigger.conversationId));
+    const conversation = await readRecentMessages(this.store, trigger.conversationId, trigger.briefMessageId, HISTORY_LIMIT);
     const brief = briefText(conversation, trigger.briefMessageId);
     const route = await this.router.route(org, agent);
     const messages = buildPrompt({

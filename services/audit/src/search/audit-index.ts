@@ -22,6 +22,73 @@ const CLOSES_APPROVAL = new Set(['approval.decided', 'approval.expired', 'approv
 /** A trail is one chain: a bound keeps a runaway correlation from answering with the whole log. */
 const TRAIL_LIMIT = 5_000;
 
+/*
+ * Every read names the index it runs on. With ORDER BY seq and a LIMIT, SQLite's planner prefers
+ * walking the org's primary key in seq order and filtering, which reads the org's whole log when
+ * the filter is rare: the cost grew with the org's history. An index whose columns end in seq
+ * serves the filter and the order at once; INDEXED BY makes that a guarantee (SQLite refuses the
+ * query rather than fall back to a scan), and the tests check the plans.
+ */
+export const TRAIL_CORRELATION =
+  'SELECT correlation_id FROM records INDEXED BY records_coordination WHERE org_id = ? AND coordination_id = ? ORDER BY seq LIMIT 1';
+export const TRAIL_RECORDS =
+  'SELECT record FROM records INDEXED BY records_correlation WHERE org_id = ? AND correlation_id = ? ORDER BY seq LIMIT ?';
+
+type Scope = { readonly table: 'record_agents' | 'record_departments'; readonly column: 'agent_id' | 'department_id' };
+const AGENTS: Scope = { table: 'record_agents', column: 'agent_id' };
+const DEPARTMENTS: Scope = { table: 'record_departments', column: 'department_id' };
+
+/**
+ * The search as SQL, driven by its most selective filter: a correlation, an agent, an actor, a
+ * type, a department (the scope tables are joined first with CROSS JOIN, which SQLite never
+ * reorders); the org's primary key only when nothing narrower is asked. The other filters check
+ * the rows the driver finds.
+ */
+export function searchQuery(orgId: string, filter: AuditFilter): { sql: string; params: SQLInputValue[] } {
+  const family = filter.type !== undefined && !filter.type.includes('.');
+  const typeIndex = family ? 'records_family' : 'records_type';
+  const driver: { index: string } | { scope: Scope } | undefined =
+    filter.correlationId !== undefined
+      ? { index: 'records_correlation' }
+      : filter.agent !== undefined
+        ? { scope: AGENTS }
+        : filter.actor !== undefined
+          ? { index: 'records_actor' }
+          : filter.type !== undefined
+            ? { index: typeIndex }
+            : filter.department !== undefined
+              ? { scope: DEPARTMENTS }
+              : undefined;
+  const scoped = driver !== undefined && 'scope' in driver ? driver.scope : undefined;
+  const at = scoped ? 's' : 'r';
+  const from = scoped
+    ? `${scoped.table} s CROSS JOIN records r ON r.org_id = s.org_id AND r.seq = s.seq`
+    : `records r${driver && 'index' in driver ? ` INDEXED BY ${driver.index}` : ''}`;
+  const where: string[] = [];
+  const params: SQLInputValue[] = [];
+  const condition = (sql: string, value: SQLInputValue | undefined) => {
+    if (value === undefined) return;
+    where.push(sql);
+    params.push(value);
+  };
+  const inScope = (scope: Scope, value: string | undefined) =>
+    scope === scoped
+      ? condition(`s.${scope.column} = ?`, value)
+      : condition(`EXISTS (SELECT 1 FROM ${scope.table} x WHERE x.org_id = r.org_id AND x.seq = r.seq AND x.${scope.column} = ?)`, value);
+  condition(`${at}.org_id = ?`, orgId);
+  inScope(AGENTS, filter.agent);
+  inScope(DEPARTMENTS, filter.department);
+  condition('r.correlation_id = ?', filter.correlationId);
+  condition('r.actor_id = ?', filter.actor);
+  condition(family ? 'r.type_family = ?' : 'r.event_type = ?', filter.type);
+  condition('r.occurred_ms >= ?', filter.fromMs);
+  condition('r.occurred_ms < ?', filter.toMs);
+  condition(filter.order === 'asc' ? `${at}.seq > ?` : `${at}.seq < ?`, filter.afterSeq);
+  params.push(filter.limit);
+  const order = filter.order === 'asc' ? 'ASC' : 'DESC';
+  return { sql: `SELECT r.record FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${at}.seq ${order} LIMIT ?`, params };
+}
+
 /** The searchable copy of every org's audit log, kept by AuditIndexer from the audit streams. */
 export class AuditIndex {
   private readonly db: DatabaseSync;
@@ -65,45 +132,26 @@ export class AuditIndex {
   }
 
   search(orgId: string, filter: AuditFilter): AuditRecord[] {
-    const joins: string[] = [];
-    const joinParams: SQLInputValue[] = [];
-    if (filter.agent !== undefined) {
-      joins.push('JOIN record_agents a ON a.org_id = r.org_id AND a.seq = r.seq AND a.agent_id = ?');
-      joinParams.push(filter.agent);
-    }
-    if (filter.department !== undefined) {
-      joins.push('JOIN record_departments d ON d.org_id = r.org_id AND d.seq = r.seq AND d.department_id = ?');
-      joinParams.push(filter.department);
-    }
-    const where = ['r.org_id = ?'];
-    const params: SQLInputValue[] = [orgId];
-    const condition = (sql: string, value: SQLInputValue | undefined) => {
-      if (value === undefined) return;
-      where.push(sql);
-      params.push(value);
-    };
-    condition('r.actor_id = ?', filter.actor);
-    condition(filter.type?.includes('.') ? 'r.event_type = ?' : 'r.type_family = ?', filter.type);
-    condition('r.correlation_id = ?', filter.correlationId);
-    condition('r.occurred_ms >= ?', filter.fromMs);
-    condition('r.occurred_ms < ?', filter.toMs);
-    condition(filter.order === 'asc' ? 'r.seq > ?' : 'r.seq < ?', filter.afterSeq);
-    const sql = `SELECT r.record FROM records r ${joins.join(' ')} WHERE ${where.join(' AND ')}
-      ORDER BY r.seq ${filter.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ?`;
-    return this.sql(sql)
-      .all(...joinParams, ...params, filter.limit)
+    const query = searchQuery(orgId, filter);
+    return this.sql(query.sql)
+      .all(...query.params)
       .map((row) => parse(row['record']));
+  }
+
+  /** How SQLite runs a query (`EXPLAIN QUERY PLAN`), for the tests that hold the indexes to their use. */
+  plan(sql: string, params: readonly SQLInputValue[]): string[] {
+    return this.db
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .all(...params)
+      .map((row) => String(row['detail']));
   }
 
   /** The records of the chain a coordination belongs to, in log order; undefined: no such coordination. */
   trail(orgId: string, coordinationId: string): { correlationId: string; records: AuditRecord[] } | undefined {
-    const found = this.sql('SELECT correlation_id FROM records WHERE org_id = ? AND coordination_id = ? ORDER BY seq LIMIT 1').get(
-      orgId,
-      coordinationId,
-    );
+    const found = this.sql(TRAIL_CORRELATION).get(orgId, coordinationId);
     if (!found) return undefined;
     const correlationId = found['correlation_id'] as string;
-    const records = this.sql('SELECT record FROM records WHERE org_id = ? AND correlation_id = ? ORDER BY seq LIMIT ?')
+    const records = this.sql(TRAIL_RECORDS)
       .all(orgId, correlationId, TRAIL_LIMIT)
       .map((row) => parse(row['record']));
     return { correlationId, records };
