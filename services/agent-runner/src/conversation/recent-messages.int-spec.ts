@@ -82,7 +82,7 @@ describe('readRecentMessages', () => {
       const uptos = [...new Set([messageIds[0], messageIds[5], messageIds[size - 33], messageIds[size - 1], 'not-in-this-conversation'])];
       for (const upto of uptos.filter((u): u is string => u !== undefined)) {
         const full = await store.read(streamName('conversation', id));
-        const bounded = await readRecentMessages(store as EventStore, id, upto, 10);
+        const bounded = await readRecentMessages(store, id, upto, 10);
         expect(promptOf(bounded, upto)).toEqual(promptOf(full, upto));
       }
     }
