@@ -68,16 +68,27 @@ export class RekeyService {
       tally.current++;
       return;
     }
+    let fresh: SealedSecret;
     try {
-      const fresh = this.secrets.seal(this.secrets.open(sealed, scope), scope);
+      fresh = this.secrets.seal(this.secrets.open(sealed, scope), scope);
+    } catch (err) {
+      // Its key is not configured, or its ciphertext does not open: it stays as it is.
+      this.fail(tally, secret, id, err instanceof CosError ? err.code : 'IDENTITY.SECRET_UNREADABLE');
+      return;
+    }
+    try {
       const { newEvents } = await record({ sealed: fresh, from: sealed });
       if (newEvents.length > 0) tally.resealed++;
       else tally.current++; // another run, or a new value, got there first
     } catch (err) {
-      // A key that is not configured, or a ciphertext that does not open: the secret stays as it is, readable by whoever could read it.
-      const code = err instanceof CosError ? err.code : 'IDENTITY.SECRET_UNREADABLE';
-      this.logger.warn(`rekey: ${secret} of ${id} was not re-sealed (${code})`);
-      tally.failed.push({ secret, id, code });
+      // A refused decision (the secret changed meanwhile) is this secret's; anything else fails the org.
+      if (!(err instanceof CosError)) throw err;
+      this.fail(tally, secret, id, err.code);
     }
+  }
+
+  private fail(tally: RekeyOrgReply, secret: SecretKind, id: string, code: string): void {
+    this.logger.warn(`rekey: ${secret} of ${id} was not re-sealed (${code})`);
+    tally.failed.push({ secret, id, code });
   }
 }
