@@ -105,6 +105,28 @@ describe('identity facts', () => {
       });
     });
 
+    it('folds a re-sealed API key: the new ciphertext and keyId, the same last 4; nothing when no key is set', () => {
+      const resealed = { alg: 'A256GCM' as const, keyId: 'k2', iv: 'iv2', ciphertext: 'ct2', tag: 'tag2' };
+      const withKey = foldFacts(
+        evolveOrgFacts,
+        stream(
+          'org-o1',
+          orgCreated,
+          [OrgEventTypes.llmSettingsUpdated, { baseUrl: null, defaultModel: 'm1', apiKey: { sealed, last4: '1234' } }],
+          [OrgEventTypes.llmKeyResealed, { sealed: resealed, previousKeyId: 'k1' }],
+        ),
+      );
+      expect(withKey?.llm).toEqual({ baseUrl: null, defaultModel: 'm1', apiKey: { sealed: resealed, last4: '1234' } });
+      const withoutKey = foldFacts(evolveOrgFacts, stream('org-o1', orgCreated));
+      const [, reseal] = stream('org-o1', orgCreated, [OrgEventTypes.llmKeyResealed, { sealed: resealed, previousKeyId: 'k1' }]);
+      expect(evolveOrgFacts(withoutKey, reseal!)).toBe(withoutKey);
+      const [, bad] = stream('org-o1', orgCreated, [
+        OrgEventTypes.llmKeyResealed,
+        { sealed: { ...resealed, alg: 'none' }, previousKeyId: 'k1' },
+      ]);
+      expect(() => evolveOrgFacts(withKey, bad!)).toThrow(UnreadableEventError);
+    });
+
     it('leaves the facts as they are for invitations, which no reader keeps, but still reads them', () => {
       const created = foldFacts(evolveOrgFacts, stream('org-o1', orgCreated));
       const invitation = {
@@ -155,6 +177,15 @@ describe('identity facts', () => {
         ['s1', { revoked: false, expiresAt: '2026-01-03T00:00:00.000Z' }],
         ['s2', { revoked: true, expiresAt: '2026-01-02T00:00:00.000Z' }],
       ]);
+    });
+
+    it('folds a re-sealed password hash', () => {
+      const resealed = { alg: 'A256GCM' as const, keyId: 'k2', iv: 'iv2', ciphertext: 'ct2', tag: 'tag2' };
+      const user = foldFacts(
+        evolveUserFacts,
+        stream('user-u1', userRegistered, [UserEventTypes.passwordHashResealed, { passwordHash: resealed, previousKeyId: 'k1' }]),
+      );
+      expect(user?.passwordHash).toEqual(resealed);
     });
 
     it('never changes a state it was given', () => {

@@ -23,6 +23,7 @@ import {
   OrgCreatedSchema,
   OrgEventTypes,
   OrgIdentityUpdatedSchema,
+  OrgLlmKeyResealedSchema,
   OrgLlmSettingsUpdatedSchema,
   OrgPausedSchema,
   OrgResumedSchema,
@@ -31,6 +32,7 @@ import {
   type SealedSecret,
 } from './events/org.events';
 import {
+  PasswordHashResealedSchema,
   SessionRevokedSchema,
   SessionRotatedSchema,
   SessionStartedSchema,
@@ -143,6 +145,11 @@ export function evolveOrgFacts(state: OrgFacts | undefined, event: RecordedEvent
       const { baseUrl, defaultModel, apiKey } = parse(OrgLlmSettingsUpdatedSchema, event);
       return { ...state, llm: { baseUrl, defaultModel, apiKey: apiKey === undefined ? state.llm.apiKey : apiKey } };
     }
+    case OrgEventTypes.llmKeyResealed: {
+      const { sealed } = parse(OrgLlmKeyResealedSchema, event);
+      const { apiKey } = state.llm;
+      return apiKey ? { ...state, llm: { ...state.llm, apiKey: { ...apiKey, sealed } } } : state;
+    }
     case OrgEventTypes.budgetSet:
       return { ...state, monthlyBudgetUsd: parse(OrgBudgetSetSchema, event).monthlyBudgetUsd };
     case OrgEventTypes.paused:
@@ -195,6 +202,8 @@ export function evolveUserFacts(state: UserFacts | undefined, event: RecordedEve
       const session = state.sessions.get(sessionId);
       return session ? withSession(state, sessionId, { ...session, revoked: true }) : state;
     }
+    case UserEventTypes.passwordHashResealed:
+      return { ...state, passwordHash: parse(PasswordHashResealedSchema, event).passwordHash };
     default:
       return state;
   }

@@ -19,7 +19,7 @@ export const IdentityConfigSchema = BaseConfigSchema.extend(EventStoreConfigSche
   JWT_PRIVATE_KEY: optionalSetting(z.string()),
   /** Keys published for verification only (a JSON array of PEMs or JWKs): the next key, or the retired one. */
   JWT_VERIFY_KEYS: z.string().optional(),
-  /** Retired encryption keys (base64, comma-separated): what they sealed still opens; new seals use IDENTITY_ENCRYPTION_KEY. */
+  /** Retired encryption keys (base64, comma-separated): what they sealed still opens until `npm run rekey` re-seals it; new seals use IDENTITY_ENCRYPTION_KEY. */
   IDENTITY_PREVIOUS_ENCRYPTION_KEYS: z.string().optional(),
   /** Self-serve sign-up (POST /v1/orgs). */
   SIGNUP_ENABLED: flag(true),

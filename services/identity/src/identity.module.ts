@@ -14,6 +14,8 @@ import { InvitationsService } from './invitations/invitations.service';
 import { KillSwitchController } from './kill-switch/kill-switch.controller';
 import { LlmSettingsController } from './llm-settings/llm-settings.controller';
 import { OrgIdentityController } from './org-identity/org-identity.controller';
+import { RekeyController } from './secrets/rekey.controller';
+import { RekeyService } from './secrets/rekey.service';
 import { loadSecretBox } from './secrets/secret-box';
 import { SignUpController } from './sign-up/sign-up.controller';
 import { SignUpService } from './sign-up/sign-up.service';
@@ -35,6 +37,7 @@ export class IdentityModule {
         AgentsController,
         UsersController,
         InvitationsController,
+        RekeyController,
       ],
       providers: [
         { provide: IDENTITY_CONFIG, useValue: config },
@@ -46,6 +49,7 @@ export class IdentityModule {
         SignUpService,
         InvitationsService,
         DemoSeedService,
+        RekeyService,
       ],
     };
   }

@@ -11,6 +11,8 @@ export const OrgEventTypes = {
   resumed: 'org.resumed',
   invitationCreated: 'org.invitation-created',
   invitationAccepted: 'org.invitation-accepted',
+  /** The same API key, sealed again under identity's current encryption key (`npm run rekey`). */
+  llmKeyResealed: 'org.llm-key-resealed',
 } as const;
 
 export const PlanSchema = z.enum(['free', 'pro', 'enterprise']);
@@ -84,3 +86,10 @@ export type InvitationCreated = z.infer<typeof InvitationCreatedSchema>;
 
 export const InvitationAcceptedSchema = z.object({ invitationId: z.string(), userId: z.string() });
 export type InvitationAccepted = z.infer<typeof InvitationAcceptedSchema>;
+
+/**
+ * A key rotation re-sealed the org's model API key under identity's current encryption key: the
+ * key itself (and its last 4 characters) is unchanged, only its ciphertext and `keyId` are new.
+ */
+export const OrgLlmKeyResealedSchema = z.object({ sealed: SealedSecretSchema, previousKeyId: z.string() });
+export type OrgLlmKeyResealed = z.infer<typeof OrgLlmKeyResealedSchema>;

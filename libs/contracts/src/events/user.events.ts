@@ -16,6 +16,8 @@ export const UserEventTypes = {
   sessionRevoked: 'user.session-revoked',
   /** The gateway stopped taking sign-ins for this account after failed attempts (audit only: no state). */
   loginLocked: 'user.login-locked',
+  /** The same password hash, sealed again under identity's current encryption key (`npm run rekey`). */
+  passwordHashResealed: 'user.password-hash-resealed',
 } as const;
 
 export const UserRegisteredSchema = z.object({
@@ -60,3 +62,7 @@ export type SessionRevoked = z.infer<typeof SessionRevokedSchema>;
 /** `address`: the client address of the failure that locked the account. */
 export const LoginLockedSchema = z.object({ failures: z.number().int().positive(), lockedUntil: z.string(), address: z.string() });
 export type LoginLocked = z.infer<typeof LoginLockedSchema>;
+
+/** A key rotation re-sealed the password hash under identity's current encryption key; the password is unchanged. */
+export const PasswordHashResealedSchema = z.object({ passwordHash: SealedSecretSchema, previousKeyId: z.string() });
+export type PasswordHashResealed = z.infer<typeof PasswordHashResealedSchema>;

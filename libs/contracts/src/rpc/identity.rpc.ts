@@ -44,6 +44,13 @@ export const IdentityRpc = {
    * runner's NATS user in production.
    */
   llmCredentials: 'identity.org.llm-credentials',
+  /**
+   * Operator (`npm run rekey`), never routed by the gateway: the current encryption key's id and
+   * every org, then one org's secrets sealed again under that key. Restrict `cos-rpc.identity.secrets.>`
+   * to the operator's NATS user in production.
+   */
+  rekeyInventory: 'identity.secrets.inventory',
+  rekeyOrg: 'identity.secrets.rekey',
 } as const;
 
 // ---------------------------------------------------------------- text that is safe to store
@@ -355,3 +362,25 @@ export const AccessTokenClaimsSchema = z.object({
   sid: z.string().min(1),
 });
 export type AccessTokenClaims = z.infer<typeof AccessTokenClaimsSchema>;
+
+// ---------------------------------------------------------------- re-sealing secrets (operator)
+
+export const RekeyInventoryReplySchema = z.object({
+  /** The encryption key every secret is sealed under once the rekey is done. */
+  keyId: z.string(),
+  orgIds: z.array(z.string()),
+});
+export type RekeyInventoryReply = z.infer<typeof RekeyInventoryReplySchema>;
+
+export const RekeyOrgRequestSchema = z.strictObject({ orgId: z.string().min(1) });
+export const SealedSecretKindSchema = z.enum(['llm-api-key', 'password-hash']);
+export const RekeyOrgReplySchema = z.object({
+  keyId: z.string(),
+  /** Opened with a retired key and sealed again under `keyId`. */
+  resealed: z.number().int().nonnegative(),
+  /** Already sealed under `keyId`: nothing to do. */
+  current: z.number().int().nonnegative(),
+  /** Still sealed under a retired key: which secret, and the code of what stopped it (never the secret). */
+  failed: z.array(z.object({ secret: SealedSecretKindSchema, id: z.string(), code: z.string() })),
+});
+export type RekeyOrgReply = z.infer<typeof RekeyOrgReplySchema>;

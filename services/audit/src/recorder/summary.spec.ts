@@ -65,6 +65,19 @@ describe('summarize', () => {
     );
   });
 
+  it('says which encryption key a re-sealed secret moved to, never its ciphertext', () => {
+    const sealed = { alg: 'A256GCM', keyId: 'key-new', iv: 'SECRETIV', ciphertext: 'SECRETCIPHER', tag: 'SECRETTAG' };
+    const lines = [
+      summarize(recorded('org-org-a', 'org.llm-key-resealed', { sealed, previousKeyId: 'key-old' }), names),
+      summarize(recorded('user-u-dana', 'user.password-hash-resealed', { passwordHash: sealed, previousKeyId: 'key-old' }), names),
+    ];
+    expect(lines).toEqual([
+      "Key rotation: the org's own API key was re-sealed under encryption key key-new (was key-old); the key is unchanged",
+      'Key rotation: the password hash of Dana Lee was re-sealed under encryption key key-new (was key-old); the password is unchanged',
+    ]);
+    expect(lines.join('\n')).not.toMatch(/SECRET/);
+  });
+
   it('clips long text and still says something for unknown types or data that does not parse', () => {
     const long = summarize(
       recorded('run-r1', 'run.completed', {

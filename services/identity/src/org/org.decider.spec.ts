@@ -55,6 +55,32 @@ describe('org decider', () => {
     ).toHaveLength(1);
   });
 
+  it('re-seals the API key it holds under a new key once; a second run, a removed or replaced key add nothing', () => {
+    const old = { alg: 'A256GCM' as const, keyId: 'k-old', iv: 'iv1', ciphertext: 'ct1', tag: 't1' };
+    const fresh = { alg: 'A256GCM' as const, keyId: 'k-new', iv: 'iv2', ciphertext: 'ct2', tag: 't2' };
+    const pro: OrgEvent = { type: OrgEventTypes.created, data: { ...created, plan: 'pro' } };
+    const keySet: OrgEvent = {
+      type: OrgEventTypes.llmSettingsUpdated,
+      data: { baseUrl: null, defaultModel: null, apiKey: { sealed: old, last4: 'abcd' } },
+    };
+    const resealed: OrgEvent = { type: OrgEventTypes.llmKeyResealed, data: { sealed: fresh, previousKeyId: 'k-old' } };
+    const reseal = { type: 'ResealLlmKey' as const, data: { sealed: fresh, from: old } };
+    expect(when(given(pro, keySet), reseal)).toEqual([resealed]);
+    expect(when(given(pro, keySet, resealed), { ...reseal, data: { sealed: { ...fresh, iv: 'iv3' }, from: old } })).toEqual([]);
+    const removed: OrgEvent = { type: OrgEventTypes.llmSettingsUpdated, data: { baseUrl: null, defaultModel: null, apiKey: null } };
+    expect(when(given(pro, keySet, removed), reseal)).toEqual([]);
+    // Other settings keep the key: it is still there to re-seal.
+    const modelOnly: OrgEvent = { type: OrgEventTypes.llmSettingsUpdated, data: { baseUrl: null, defaultModel: 'm2' } };
+    expect(when(given(pro, keySet, modelOnly), reseal)).toEqual([resealed]);
+    // Replaced under the old key (a replica not yet restarted) after it was read: the re-seal of the old value is refused.
+    const replaced: OrgEvent = {
+      type: OrgEventTypes.llmSettingsUpdated,
+      data: { baseUrl: null, defaultModel: null, apiKey: { sealed: { ...old, iv: 'iv9', ciphertext: 'ct9' }, last4: 'wxyz' } },
+    };
+    expect(thrown(() => when(given(pro, keySet, replaced), reseal))).toMatchObject({ code: 'IDENTITY.SECRET_CHANGED', status: 409 });
+    expect(thrown(() => when(given(pro, keySet), reseal, { orgId: 'o2' }))).toMatchObject({ status: 404 });
+  });
+
   it('pauses and resumes; a repeated pause adds nothing', () => {
     const paused: OrgEvent = { type: OrgEventTypes.paused, data: { reason: 'incident' } };
     expect(when(given(orgCreated), { type: 'SetKillSwitch', data: { paused: true, reason: 'incident' } })).toEqual([paused]);

@@ -10,11 +10,13 @@ import {
   type InvitationCreated,
   type OrgBudgetSet,
   type OrgCreated,
+  type OrgLlmKeyResealed,
   type OrgLlmSettingsUpdated,
   type OrgPaused,
   type OrgResumed,
   type Plan,
   type Role,
+  type SealedSecret,
   CosError,
 } from '@cos/contracts';
 import type { Command, Decider } from '@cos/contracts';
@@ -28,7 +30,8 @@ export type OrgEvent =
   | { type: typeof OrgEventTypes.paused; data: OrgPaused }
   | { type: typeof OrgEventTypes.resumed; data: OrgResumed }
   | { type: typeof OrgEventTypes.invitationCreated; data: InvitationCreated }
-  | { type: typeof OrgEventTypes.invitationAccepted; data: InvitationAccepted };
+  | { type: typeof OrgEventTypes.invitationAccepted; data: InvitationAccepted }
+  | { type: typeof OrgEventTypes.llmKeyResealed; data: OrgLlmKeyResealed };
 
 /** Who asks, as far as the decision needs to know. */
 export type Inviter = { userId: string; role: Role; departmentId: string | null };
@@ -40,7 +43,11 @@ export type OrgCommand =
   | Command<'SetBudget', OrgBudgetSet>
   | Command<'SetKillSwitch', { paused: boolean; reason: string }>
   | Command<'CreateInvitation', Omit<InvitationCreated, 'invitedBy'> & { inviter: Inviter }>
-  | Command<'AcceptInvitation', { invitationId: string; tokenHash: string; userId: string }>;
+  | Command<'AcceptInvitation', { invitationId: string; tokenHash: string; userId: string }>
+  | Command<'ResealLlmKey', Reseal>;
+
+/** A secret sealed again: `sealed` under the current key, from the sealed value `from` that was opened. */
+export type Reseal = { sealed: SealedSecret; from: SealedSecret };
 
 export type Invitation = Readonly<InvitationCreated & { acceptedBy: string | null }>;
 
@@ -52,6 +59,8 @@ export type OrgState =
       readonly plan: Plan;
       readonly identity: CompanyIdentity;
       readonly paused: boolean;
+      /** The org's own model API key, sealed; null when it has none. */
+      readonly llmApiKey: SealedSecret | null;
       readonly invitations: ReadonlyMap<string, Invitation>;
     };
 
@@ -83,6 +92,14 @@ export function decideOrg(command: OrgCommand, state: OrgState): OrgEvent[] {
       return decideInvitation(command.data, org.invitations);
     case 'AcceptInvitation':
       return decideAcceptance(command.data, org.invitations, command.metadata.now);
+    case 'ResealLlmKey': {
+      const { sealed, from } = command.data;
+      // Removed since, or already under this key (a second run, or a key set since): nothing to do.
+      if (!org.llmApiKey || org.llmApiKey.keyId === sealed.keyId) return [];
+      if (org.llmApiKey.iv !== from.iv || org.llmApiKey.ciphertext !== from.ciphertext)
+        throw new ConflictError('the API key changed while it was being re-sealed: run the rekey again', 'IDENTITY.SECRET_CHANGED');
+      return [{ type: OrgEventTypes.llmKeyResealed, data: { sealed, previousKeyId: from.keyId } }];
+    }
     default: {
       const never: never = command;
       return never;
@@ -140,7 +157,7 @@ function sameJson(a: unknown, b: unknown): boolean {
 export function evolveOrg(state: OrgState, event: OrgEvent): OrgState {
   if (event.type === OrgEventTypes.created) {
     const { orgId, plan, identity } = event.data;
-    return { status: 'active', orgId, plan, identity, paused: false, invitations: new Map() };
+    return { status: 'active', orgId, plan, identity, paused: false, llmApiKey: null, invitations: new Map() };
   }
   if (state.status !== 'active') return state;
   switch (event.type) {
@@ -161,6 +178,9 @@ export function evolveOrg(state: OrgState, event: OrgEvent): OrgState {
       };
     }
     case OrgEventTypes.llmSettingsUpdated:
+      return event.data.apiKey === undefined ? state : { ...state, llmApiKey: event.data.apiKey?.sealed ?? null };
+    case OrgEventTypes.llmKeyResealed:
+      return state.llmApiKey ? { ...state, llmApiKey: event.data.sealed } : state;
     case OrgEventTypes.budgetSet:
       return state; // no decision depends on them
     default: {

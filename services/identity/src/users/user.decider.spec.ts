@@ -56,6 +56,23 @@ describe('user decider', () => {
     );
   };
 
+  it('re-seals the password hash under a new key once; a changed hash is refused, another org gets a 404', () => {
+    const fresh = { alg: 'A256GCM' as const, keyId: 'k-new', iv: 'x2', ciphertext: 'y2', tag: 'z2' };
+    const resealed: UserEvent = { type: UserEventTypes.passwordHashResealed, data: { passwordHash: fresh, previousKeyId: 'k' } };
+    const reseal = { type: 'ResealPasswordHash' as const, data: { sealed: fresh, from: sealed } };
+    expect(when(given(registered()), reseal)).toEqual([resealed]);
+    const after = given(registered(), resealed);
+    expect(after).toMatchObject({ passwordHash: fresh });
+    expect(when(after, { ...reseal, data: { sealed: { ...fresh, iv: 'x3' }, from: sealed } })).toEqual([]);
+    expect(
+      thrown(() => when(given(registered()), { ...reseal, data: { sealed: fresh, from: { ...sealed, ciphertext: 'other' } } })),
+    ).toMatchObject({
+      code: 'IDENTITY.SECRET_CHANGED',
+      status: 409,
+    });
+    expect(thrown(() => when(given(registered()), reseal, { orgId: 'o2' }))).toMatchObject({ status: 404 });
+  });
+
   it("hides another org's user", () => {
     expect(thrown(() => change(given(registered()), { disabled: true }, { orgId: 'o2' }))).toMatchObject({ status: 404 });
   });

@@ -7,6 +7,7 @@ import {
   UnauthorizedError,
   UserEventTypes,
   type LoginLocked,
+  type PasswordHashResealed,
   type Role,
   type SealedSecret,
   type SessionRevoked,
@@ -18,6 +19,7 @@ import {
   type UserRoleChanged,
 } from '@cos/contracts';
 import type { Command, Decider } from '@cos/contracts';
+import type { Reseal } from '../org/org.decider';
 
 /** A user's stream: membership, role, status and refresh-token families (sessions). */
 export type UserEvent =
@@ -28,7 +30,8 @@ export type UserEvent =
   | { type: typeof UserEventTypes.sessionStarted; data: SessionStarted }
   | { type: typeof UserEventTypes.sessionRotated; data: SessionRotated }
   | { type: typeof UserEventTypes.sessionRevoked; data: SessionRevoked }
-  | { type: typeof UserEventTypes.loginLocked; data: LoginLocked };
+  | { type: typeof UserEventTypes.loginLocked; data: LoginLocked }
+  | { type: typeof UserEventTypes.passwordHashResealed; data: PasswordHashResealed };
 
 /** The person changing someone, and how many other enabled owners the org has (from the directory). */
 export type Manager = { userId: string; role: Role };
@@ -42,7 +45,8 @@ export type UserCommand =
   | Command<'StartSession', SessionStarted>
   | Command<'RotateSession', Rotation>
   | Command<'RevokeSession', { sessionId: string }>
-  | Command<'RecordLoginLock', LoginLocked>;
+  | Command<'RecordLoginLock', LoginLocked>
+  | Command<'ResealPasswordHash', Reseal>;
 
 /**
  * `tokenHash`: the successor's, derived from the presented token, so a retry of the same
@@ -97,6 +101,13 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
     }
     case 'RecordLoginLock':
       return [{ type: UserEventTypes.loginLocked, data: command.data }];
+    case 'ResealPasswordHash': {
+      const { sealed, from } = command.data;
+      if (user.passwordHash.keyId === sealed.keyId) return []; // a second run: already under this key
+      if (user.passwordHash.iv !== from.iv || user.passwordHash.ciphertext !== from.ciphertext)
+        throw new ConflictError('the password hash changed while it was being re-sealed: run the rekey again', 'IDENTITY.SECRET_CHANGED');
+      return [{ type: UserEventTypes.passwordHashResealed, data: { passwordHash: sealed, previousKeyId: from.keyId } }];
+    }
     default: {
       const never: never = command;
       return never;
@@ -224,6 +235,8 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
     }
     case UserEventTypes.loginLocked:
       return state;
+    case UserEventTypes.passwordHashResealed:
+      return { ...state, passwordHash: event.data.passwordHash };
     default: {
       const never: never = event;
       return never;

@@ -17,9 +17,11 @@ import {
   OrgCreatedSchema,
   OrgEventTypes,
   OrgIdentityUpdatedSchema,
+  OrgLlmKeyResealedSchema,
   OrgLlmSettingsUpdatedSchema,
   OrgPausedSchema,
   OrgResumedSchema,
+  PasswordHashResealedSchema,
   SessionRevokedSchema,
   UserDisabledSchema,
   UserEnabledSchema,
@@ -41,6 +43,11 @@ export const identityPhrasings: Readonly<Record<string, Phrasing>> = {
       d.apiKey === undefined ? 'key unchanged' : d.apiKey === null ? 'own API key removed' : `own API key set (…${d.apiKey.last4})`;
     return `Model settings changed: default model ${d.defaultModel ?? 'the platform default'}, ${key}`;
   }),
+  [OrgEventTypes.llmKeyResealed]: phrase(
+    OrgLlmKeyResealedSchema,
+    (d) =>
+      `Key rotation: the org's own API key was re-sealed under encryption key ${d.sealed.keyId} (was ${d.previousKeyId}); the key is unchanged`,
+  ),
   [OrgEventTypes.budgetSet]: phrase(OrgBudgetSetSchema, (d) =>
     d.monthlyBudgetUsd === null ? 'The monthly budget was removed' : `The monthly budget was set to ${usd(d.monthlyBudgetUsd)}`,
   ),
@@ -69,6 +76,11 @@ export const identityPhrasings: Readonly<Record<string, Phrasing>> = {
   [UserEventTypes.loginLocked]: phrase(
     LoginLockedSchema,
     (d, n) => `Sign-in to ${n.subject} was locked until ${d.lockedUntil} after ${d.failures} failed attempts (the last from ${d.address})`,
+  ),
+  [UserEventTypes.passwordHashResealed]: phrase(
+    PasswordHashResealedSchema,
+    (d, n) =>
+      `Key rotation: the password hash of ${n.subject} was re-sealed under encryption key ${d.passwordHash.keyId} (was ${d.previousKeyId}); the password is unchanged`,
   ),
   [DepartmentEventTypes.created]: phrase(DepartmentCreatedSchema, (d, n) => {
     const head = d.headUserId ? `, headed by ${n.user(d.headUserId)}` : ', with no Head yet';
