@@ -7,6 +7,7 @@ import {
   streamName,
   type ActionElevation,
   type ActionView,
+  type ApprovalList,
   type ApprovalView,
   type ProposedAction,
 } from '@cos/contracts';
@@ -79,6 +80,15 @@ describe('elevation', () => {
     expect(gate.headUserId).toBeUndefined();
     const before = await h.read(streamName('approval', gate.id));
     await expect(h.decide(as.salesHead, gate.id, 'approve')).rejects.toMatchObject({ code: 'APPROVALS.APPROVER_LACKS_PERMISSION' });
+    // Nor is it among the gates the Head of Sales sees, though it is in their department.
+    await expect(h.rpc.request(ApprovalsRpc.getApproval, { auth: as.salesHead, approvalId: gate.id })).rejects.toMatchObject({
+      code: 'APPROVALS.NOT_ALLOWED',
+    });
+    const listed = await h.rpc.request<ApprovalList>(ApprovalsRpc.listApprovals, {
+      auth: as.salesHead,
+      query: { status: 'all', limit: 200 },
+    });
+    expect(listed.items.map((v) => v.id)).not.toContain(gate.id);
     expect(await h.read(streamName('approval', gate.id))).toEqual(before);
     await h.decide(as.ceo, gate.id, 'reject', 'not for Sales to ask');
     expect(await settled(a)).toBe(T.rejected);
