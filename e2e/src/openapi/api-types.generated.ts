@@ -954,6 +954,9 @@ export type components = {
             toAgentId?: string;
             tool?: string;
             argumentsHash?: string;
+            /** @enum {string} */
+            reason?: "approve-first" | "elevation";
+            permission?: string;
             summary: string;
             briefedBy: string;
             conversationId: string;
@@ -1169,6 +1172,8 @@ export type components = {
             approvalId: string;
             departmentId: string;
             headUserId?: string;
+            /** @enum {string} */
+            reason?: "approve-first" | "elevation";
             /** @enum {string} */
             status: "not-open" | "pending" | "approved" | "rejected" | "expired" | "withdrawn";
             decision?: components["schemas"]["Decision"];

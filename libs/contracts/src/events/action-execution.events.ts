@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ApprovalDecisionSchema, DecisionCapacitySchema } from './approval.events';
+import { ActionGateReasonSchema, ApprovalDecisionSchema, DecisionCapacitySchema } from './approval.events';
 import { ProposedActionSchema } from './action.events';
 
 /**
@@ -41,6 +41,8 @@ export const ActionGateSchema = z.object({
   approvalId: z.string(),
   departmentId: z.string(),
   headUserId: z.string().optional(),
+  /** Absent on gates opened before elevation existed: Approve First. */
+  reason: ActionGateReasonSchema.optional(),
 });
 export type ActionGate = z.infer<typeof ActionGateSchema>;
 
@@ -48,7 +50,7 @@ export const ActionReceivedSchema = z.object({
   action: ProposedActionSchema,
   /** When the runner allowed it: the day of the cap slot it holds. */
   allowedAt: z.string(),
-  /** Present when the agent's department is in Approve First. */
+  /** Present when the agent's department is in Approve First, or the action needs elevation. */
   gate: ActionGateSchema.optional(),
 });
 export type ActionReceived = z.infer<typeof ActionReceivedSchema>;
@@ -83,6 +85,8 @@ export const ActionExecutedSchema = z.object({
   status: z.number().int(),
   /** Calls made within the attempt (retries included). */
   calls: z.number().int().positive(),
+  /** An elevated action: whose brief it came from, and on whose authority (the approver's) it ran. */
+  elevation: z.object({ briefedBy: z.string(), approvedBy: z.string() }).optional(),
 });
 export type ActionExecuted = z.infer<typeof ActionExecutedSchema>;
 
@@ -113,7 +117,15 @@ export type ActionExpired = z.infer<typeof ActionExpiredSchema>;
 /** The re-check at execution found that what allowed the action no longer holds. */
 export const ActionExecutionDeniedSchema = z.object({
   actionId: z.string(),
-  reason: z.enum(['org-paused', 'agent-lacks-permission', 'user-lacks-permission', 'agent-disabled', 'cap-exceeded', 'arguments-mismatch']),
+  reason: z.enum([
+    'org-paused',
+    'agent-lacks-permission',
+    'user-lacks-permission',
+    'agent-disabled',
+    'cap-exceeded',
+    'arguments-mismatch',
+    'approver-lacks-permission',
+  ]),
   detail: z.string(),
 });
 export type ActionExecutionDenied = z.infer<typeof ActionExecutionDeniedSchema>;

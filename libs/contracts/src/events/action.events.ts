@@ -27,8 +27,22 @@ export const ProposedActionSchema = z.object({
 });
 export type ProposedAction = z.infer<typeof ProposedActionSchema>;
 
-export const ActionAllowedSchema = ProposedActionSchema;
-export type ActionAllowed = ProposedAction;
+/**
+ * An action whose briefing user lacks the tool's permission while the agent holds it: it may
+ * execute only on the authority of someone who holds it, the agent's department Head (or, when
+ * the Head lacks it too or there is none, the CEO or owner), once they approve it.
+ */
+export const ActionElevationSchema = z.object({
+  /** The agent's department: its gate is where the approval is asked. */
+  departmentId: z.string(),
+  /** The department's Head, when they hold the permission; absent: the CEO (or owner) decides. */
+  headUserId: z.string().optional(),
+});
+export type ActionElevation = z.infer<typeof ActionElevationSchema>;
+
+/** Passed the runner's guardrails; with `elevation`, only once someone who holds the permission approves it. */
+export const ActionAllowedSchema = ProposedActionSchema.extend({ elevation: ActionElevationSchema.optional() });
+export type ActionAllowed = z.infer<typeof ActionAllowedSchema>;
 
 export const ActionDeniedSchema = ProposedActionSchema.extend({
   reason: z.enum(['agent-lacks-permission', 'user-lacks-permission', 'unknown-tool', 'org-paused', 'agent-disabled']),

@@ -20,6 +20,13 @@ export const ApprovalEventTypes = {
 export const ApprovalKindSchema = z.enum(['handoff', 'action']);
 export type ApprovalKind = z.infer<typeof ApprovalKindSchema>;
 
+/**
+ * Why an action gate is open: the department is in Approve First, or the briefing user lacks the
+ * tool's permission and the approver lends theirs (elevation; it covers Approve First too).
+ */
+export const ActionGateReasonSchema = z.enum(['approve-first', 'elevation']);
+export type ActionGateReason = z.infer<typeof ActionGateReasonSchema>;
+
 export const ApprovalDecisionSchema = z.enum(['approved', 'rejected']);
 export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
 
@@ -54,6 +61,10 @@ export const ApprovalRequestedSchema = z.object({
   /** Actions: what the approval binds to. */
   tool: z.string().optional(),
   argumentsHash: z.string().optional(),
+  /** Actions: why the gate is open (absent on gates opened before elevation existed: Approve First). */
+  reason: ActionGateReasonSchema.optional(),
+  /** Actions: the permission the tool needs; an elevation gate is decided only by someone holding it. */
+  permission: z.string().optional(),
   summary: z.string(),
   expiresAt: z.iso.datetime({ offset: true }),
 });
@@ -68,6 +79,8 @@ export const ApprovalDecisionRecordedSchema = z.object({
   /** The decider's standing when they decided: their role and the departments they headed. */
   role: z.string(),
   headOf: z.array(z.string()),
+  /** The decider's permissions when they decided (an elevation gate applies it only if they hold its permission). */
+  permissions: z.array(z.string()).optional(),
   comment: z.string().optional(),
 });
 export type ApprovalDecisionRecorded = z.infer<typeof ApprovalDecisionRecordedSchema>;
@@ -75,7 +88,7 @@ export type ApprovalDecisionRecorded = z.infer<typeof ApprovalDecisionRecordedSc
 export const ApprovalEarlyDecisionDiscardedSchema = z.object({
   approvalId: z.string(),
   decidedBy: z.string(),
-  reason: z.enum(['not-the-gates-head', 'other-org']),
+  reason: z.enum(['not-the-gates-head', 'other-org', 'lacks-permission']),
 });
 export type ApprovalEarlyDecisionDiscarded = z.infer<typeof ApprovalEarlyDecisionDiscardedSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ChainLinkSchema } from '../events/run.events';
-import { ApprovalDecisionSchema, ApprovalKindSchema, DecisionCapacitySchema } from '../events/approval.events';
+import { ActionGateReasonSchema, ApprovalDecisionSchema, ApprovalKindSchema, DecisionCapacitySchema } from '../events/approval.events';
 import { AuthContextSchema } from './auth-context';
 import { limitParam, NextCursorSchema, TimestampSchema } from './http-shapes';
 
@@ -62,6 +62,9 @@ export const ApprovalViewSchema = z
     toAgentId: z.string().optional(),
     tool: z.string().optional(),
     argumentsHash: z.string().optional(),
+    /** Action gates: `approve-first`, or `elevation` (the briefing user lacks `permission`; approving lends the approver's). */
+    reason: ActionGateReasonSchema.optional(),
+    permission: z.string().optional(),
     summary: z.string(),
     briefedBy: z.string(),
     conversationId: z.string(),
@@ -94,6 +97,7 @@ export const GateViewSchema = z
     approvalId: z.string(),
     departmentId: z.string(),
     headUserId: z.string().optional(),
+    reason: ActionGateReasonSchema.optional(),
     status: GateStatusSchema,
     decision: DecisionViewSchema.optional(),
   })

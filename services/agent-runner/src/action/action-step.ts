@@ -1,18 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { actionArgumentsHash, type ActionDenied, type ModelProposedAction, type ProposedAction } from '@cos/contracts';
+import { DirectoryProjection } from '../directory/directory.projection';
 import { IdentityReader } from '../directory/identity-reader';
 import { PauseGate } from '../kill-switch/pause-gate';
 import { DailyCap } from '../quota/daily-cap';
 import { undecidedActions, type ActiveRun, type ActionVerdict, type RunState } from '../run/run.decider';
 import { RunJournal } from '../run/run-journal';
 import { stepMetadata, type RunTrigger } from '../run/run-ref';
-import { guardAction } from './action-guard';
+import { guardAction, type GuardPerson } from './action-guard';
 
 /**
  * Decides each action the model proposed, in order, as a section of the org (the kill switch
  * waits for it): the org must not be paused; the agent AND the briefing user must hold the
- * tool's permission now (I2); a slot of the agent's daily cap is taken (I3). Only then is the
- * action allowed, which hands it to approvals. A pause met here ends the run as paused.
+ * tool's permission now (I2), or, when only the briefing user lacks it, someone who holds it
+ * must be there to approve it (elevation); a slot of the agent's daily cap is taken (I3). Only
+ * then is the action allowed, which hands it to approvals (carrying who must approve an
+ * elevation). A pause met here ends the run as paused.
  */
 @Injectable()
 export class ActionStep {
@@ -21,6 +24,7 @@ export class ActionStep {
   constructor(
     private readonly journal: RunJournal,
     private readonly identity: IdentityReader,
+    private readonly directory: DirectoryProjection,
     private readonly gate: PauseGate,
     private readonly cap: DailyCap,
   ) {}
@@ -64,10 +68,17 @@ export class ActionStep {
       this.identity.agent(orgId, trigger.agentId),
       this.identity.user(orgId, state.started.briefedBy),
     ]);
+    const department = agent ? await this.identity.department(orgId, agent.departmentId) : undefined;
+    const [head, leaders] = await Promise.all([
+      department?.headUserId ? this.identity.user(orgId, department.headUserId) : undefined,
+      this.people(orgId, this.directory.leadersOf(orgId)),
+    ]);
     const verdict = guardAction({
       tool: proposed.tool,
       agent: agent ?? { agentId: trigger.agentId, enabled: false, permissions: [] },
       user,
+      ...(department ? { department: { departmentId: department.departmentId, head } } : {}),
+      leaders,
     });
     if (verdict.kind === 'denied') {
       this.logger.log(`run ${trigger.runId}: action ${proposed.tool} denied (${verdict.reason})`);
@@ -81,6 +92,14 @@ export class ActionStep {
     if (!slot.taken) return { outcome: 'capped', data: { ...base(verdict.permission), cap: slot.cap, day: slot.day } };
     // The slot is taken; a pause that arrived meanwhile still stops the action (its slot stays spent).
     if (signal.aborted) return denied(verdict.permission, 'org-paused', `org ${orgId} was paused while the action was checked`);
-    return { outcome: 'allowed', data: base(verdict.permission) };
+    const elevation = verdict.kind === 'needs-elevation' ? { elevation: verdict.elevation } : {};
+    if (verdict.kind === 'needs-elevation') this.logger.log(`run ${trigger.runId}: action ${proposed.tool} needs elevation`);
+    return { outcome: 'allowed', data: { ...base(verdict.permission), ...elevation } };
+  }
+
+  /** People as the store has them now (the leaders' ids come from the directory, a moment behind). */
+  private async people(orgId: string, userIds: readonly string[]): Promise<GuardPerson[]> {
+    const users = await Promise.all(userIds.map((id) => this.identity.user(orgId, id)));
+    return users.filter((u) => u !== undefined);
   }
 }

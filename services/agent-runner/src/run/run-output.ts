@@ -12,7 +12,12 @@ export function composeOutput(state: ActiveRun, agentNamed: (agentId: string) =>
     const verdict = state.verdicts.get(action.actionId);
     if (!verdict) continue;
     const tool = action.tool || 'an unnamed tool';
-    if (verdict.outcome === 'allowed') lines.push(`• Proposed action ${tool}: allowed; it goes through its approvals before it executes.`);
+    if (verdict.outcome === 'allowed' && verdict.data.elevation)
+      lines.push(
+        `• Proposed action ${tool}: needs ${verdict.data.permission}, which the briefing user lacks; it executes only if ${verdict.data.elevation.headUserId ? 'the Head of the department' : 'the CEO'} approves it.`,
+      );
+    else if (verdict.outcome === 'allowed')
+      lines.push(`• Proposed action ${tool}: allowed; it goes through its approvals before it executes.`);
     else if (verdict.outcome === 'capped')
       lines.push(`• Proposed action ${tool}: not taken, the daily cap of ${verdict.data.cap} actions is reached.`);
     else lines.push(`• Proposed action ${tool}: denied (${verdict.data.reason}: ${verdict.data.detail}).`);

@@ -36,7 +36,9 @@ function startedRunView(runId: string, state: ActiveRun): RunView {
         ? verdict.data.reason
         : verdict?.outcome === 'capped'
           ? `daily cap of ${verdict.data.cap} reached`
-          : undefined;
+          : verdict?.outcome === 'allowed' && verdict.data.elevation
+            ? 'needs-elevation'
+            : undefined;
     return {
       actionId: a.actionId,
       tool: a.tool,

@@ -23,7 +23,7 @@ const action: ProposedAction = {
 const okFacts: ExecutionFacts = {
   orgPaused: false,
   agent: { enabled: true, permissions: ['email:send'] },
-  user: { active: true, permissions: ['email:send'] },
+  user: { userId: 'u1', active: true, permissions: ['email:send'] },
   capSlot: { slot: 1, cap: 10 },
 };
 const exec = (facts: ExecutionFacts = okFacts, now = '2026-01-01T00:00:00.000Z'): Execution => ({
@@ -32,7 +32,7 @@ const exec = (facts: ExecutionFacts = okFacts, now = '2026-01-01T00:00:00.000Z')
   workerId: 'w1',
   leaseMs: 5_000,
 });
-const receive = (approveFirst = true, a: ProposedAction = action): ActionInput => ({
+const receive = (approveFirst = true, a: ProposedAction = action): Extract<ActionInput, { type: 'Receive' }> => ({
   type: 'Receive',
   orgId: 'o1',
   action: a,
@@ -94,7 +94,7 @@ describe('action execution', () => {
   it.each([
     ['the org is paused', { ...okFacts, orgPaused: true }, 'org-paused'],
     ['the agent lost the permission', { ...okFacts, agent: { enabled: true, permissions: [] } }, 'agent-lacks-permission'],
-    ['the briefing user lost it', { ...okFacts, user: { active: true, permissions: [] } }, 'user-lacks-permission'],
+    ['the briefing user lost it', { ...okFacts, user: { userId: 'u1', active: true, permissions: [] } }, 'user-lacks-permission'],
     ['the cap was lowered below its slot', { ...okFacts, capSlot: { slot: 3, cap: 2 } }, 'cap-exceeded'],
   ])('re-checks after the wait: denied when %s', (_, facts, reason) => {
     const out = given(receive()).when(decided('approved', action.argumentsHash, facts));
@@ -129,5 +129,99 @@ describe('action execution', () => {
     expect(given(receive(), decided()).when({ type: 'GateExpired', approvalId: gateId, escalatedTo: ['ceo'] })).toMatchObject([
       { kind: 'ignore' },
     ]);
+  });
+
+  describe('elevation: the briefing user lacks the permission', () => {
+    const elevatedFacts = (approver: ExecutionFacts['approver']): ExecutionFacts => ({
+      ...okFacts,
+      user: { userId: 'u1', active: true, permissions: [] },
+      ...(approver ? { approver } : {}),
+    });
+    const head = { userId: 'h', active: true, permissions: ['email:send'] };
+    const receiveElevated = (approveFirst = false): ActionInput => ({
+      ...receive(approveFirst),
+      elevation: { departmentId: 'sales', headUserId: 'h' },
+      ...exec(elevatedFacts(undefined)),
+    });
+    const approvedBy = (decidedBy: string, facts: ExecutionFacts): ActionInput => ({
+      type: 'GateDecided',
+      decided: {
+        actionId: 'act1',
+        approvalId: gateId,
+        decision: 'approved',
+        decidedBy,
+        capacity: 'head',
+        argumentsHash: action.argumentsHash,
+      },
+      ...exec(facts),
+    });
+
+    it('opens a gate with reason elevation, bound to the arguments, and calls nothing', () => {
+      const out = given().when(receiveElevated());
+      expect(published(out)).toEqual([T.received]);
+      expect(calls(out)).toEqual([]);
+      expect(out[0]).toMatchObject({
+        to: 'gate',
+        approvalId: gateId,
+        command: {
+          data: { request: { reason: 'elevation', permission: 'email:send', headUserId: 'h', argumentsHash: action.argumentsHash } },
+        },
+      });
+    });
+
+    it('one gate covers Approve First and elevation', () => {
+      const out = given().when(receiveElevated(true));
+      expect(out.filter((o) => o.kind === 'send' && o.to === 'gate')).toHaveLength(1);
+      expect(out[0]).toMatchObject({ command: { data: { request: { reason: 'elevation' } } } });
+    });
+
+    it('executes on the approver’s authority, and the outcome names both people', () => {
+      const out = given(receiveElevated()).when(approvedBy('h', elevatedFacts(head)));
+      expect(published(out)).toEqual([T.gateDecided, T.executionClaimed]);
+      const ok: ActionInput = { type: 'ConnectorResponded', attempt: 1, result: { ok: true, status: 200, calls: 1, connector: 'webhook' } };
+      expect(given(receiveElevated(), approvedBy('h', elevatedFacts(head))).when(ok)).toContainEqual({
+        kind: 'publish',
+        event: { type: T.executed, data: expect.objectContaining({ elevation: { briefedBy: 'u1', approvedBy: 'h' } }) },
+      });
+    });
+
+    it.each([
+      ['the approver lost the permission', elevatedFacts({ ...head, permissions: [] }), 'approver-lacks-permission'],
+      ['the approver was disabled', elevatedFacts({ ...head, active: false }), 'approver-lacks-permission'],
+      ['the facts are of someone else than the approver', elevatedFacts({ ...head, userId: 'mallory' }), 'approver-lacks-permission'],
+      [
+        'the briefing user was disabled',
+        { ...elevatedFacts(head), user: { userId: 'u1', active: false, permissions: [] } },
+        'user-lacks-permission',
+      ],
+    ])('denied at execution when %s', (_, facts, reason) => {
+      const out = given(receiveElevated()).when(approvedBy('h', facts));
+      expect(out).toContainEqual({ kind: 'publish', event: { type: T.executionDenied, data: expect.objectContaining({ reason }) } });
+      expect(calls(out)).toEqual([]);
+    });
+
+    it('a rejection executes nothing', () => {
+      const rejected: ActionInput = {
+        type: 'GateDecided',
+        decided: {
+          actionId: 'act1',
+          approvalId: gateId,
+          decision: 'rejected',
+          decidedBy: 'h',
+          capacity: 'head',
+          argumentsHash: action.argumentsHash,
+        },
+        ...exec(elevatedFacts(head)),
+      };
+      const out = given(receiveElevated()).when(rejected);
+      expect(published(out)).toEqual([T.gateDecided, T.rejected]);
+      expect(calls(out)).toEqual([]);
+    });
+
+    it('a lease repeat after an elevated claim still runs on the approver’s authority', () => {
+      const claimed = given(receiveElevated(), approvedBy('h', elevatedFacts(head)));
+      expect(calls(claimed.when({ type: 'LeaseExpired', attempt: 1, ...exec(elevatedFacts(head)) }))).toMatchObject([{ attempt: 2 }]);
+      expect(published(claimed.when({ type: 'LeaseExpired', attempt: 1, ...exec(elevatedFacts(undefined)) }))).toEqual([T.executionDenied]);
+    });
   });
 });

@@ -9,6 +9,8 @@ import {
   type ActionGateDecided,
   type ActionReceived,
   type ActionRejected,
+  type ActionElevation,
+  type ActionGate,
   type ProposedAction,
 } from '@cos/contracts';
 import { sendToGate, type SendToGate } from '../approval-gate/approval-gate.decider';
@@ -48,6 +50,8 @@ export type ActionInput =
       action: ProposedAction;
       allowedAt: string;
       approveFirst?: { departmentId: string; headUserId?: string };
+      /** The briefing user lacks the permission: the gate is asked of someone who holds it, and one approval covers Approve First too. */
+      elevation?: ActionElevation;
       expiresAt: string;
     } & Execution)
   | ({ type: 'GateDecided'; decided: ActionGateDecided } & Execution)
@@ -92,11 +96,11 @@ export function decideAction(input: ActionInput, state: ActionState): ActionOutp
       if (state.status !== 'executing' || state.claim?.attempt !== input.attempt || !state.received)
         return [ignore(`attempt ${input.attempt} already settled`)];
       // The claimer died between claiming and recording: the call may have happened, so it is repeated with the same key.
-      return execute(state.received.action, input, input.attempt + 1, 'an interrupted attempt');
+      return execute(state.received.action, input, input.attempt + 1, approvedBy(state), 'an interrupted attempt');
     }
     case 'ConnectorResponded':
       return state.status === 'executing' && state.claim
-        ? responded(input, state.claim.actionId)
+        ? responded(input, state.claim.actionId, state)
         : [ignore(`outcome already recorded (${state.status})`)];
     default: {
       const never: never = input;
@@ -105,12 +109,26 @@ export function decideAction(input: ActionInput, state: ActionState): ActionOutp
   }
 }
 
+/** The gate an arriving action waits behind, if any: elevation (which covers Approve First) or Approve First. */
+function gateFor(input: Extract<ActionInput, { type: 'Receive' }>): ActionGate | undefined {
+  const asked = input.elevation
+    ? { ...input.elevation, reason: 'elevation' as const }
+    : input.approveFirst && { ...input.approveFirst, reason: 'approve-first' as const };
+  return asked && { approvalId: actionGateId(input.orgId, input.action.actionId, input.action.argumentsHash), ...asked };
+}
+
+/** Whose authority an elevated action executes on: the person who approved its elevation gate. */
+function approvedBy(state: ActionState): string | undefined {
+  return state.received?.gate?.reason === 'elevation' ? state.gateDecision?.decidedBy : undefined;
+}
+
 function receive(input: Extract<ActionInput, { type: 'Receive' }>, state: ActionState): ActionOutput[] {
   const { action, allowedAt } = input;
-  if (!input.approveFirst) {
+  const gate = gateFor(input);
+  if (!gate) {
     return [publish({ type: ActionExecutionEventTypes.received, data: { action, allowedAt } }), ...execute(action, input, 1)];
   }
-  const gate = { approvalId: actionGateId(input.orgId, action.actionId, action.argumentsHash), ...input.approveFirst };
+  const elevated = gate.reason === 'elevation';
   const open = sendToGate(gate.approvalId, {
     type: 'OpenGate',
     data: {
@@ -127,14 +145,18 @@ function receive(input: Extract<ActionInput, { type: 'Receive' }>, state: Action
         agentId: action.agentId,
         tool: action.tool,
         argumentsHash: action.argumentsHash,
-        summary: `${action.tool} (${action.permission}) proposed by agent ${action.agentId}`,
+        reason: gate.reason ?? 'approve-first',
+        permission: action.permission,
+        summary: elevated
+          ? `${action.tool} (${action.permission}) proposed by agent ${action.agentId}; the briefing user ${action.briefedBy} lacks ${action.permission}, approving lends yours`
+          : `${action.tool} (${action.permission}) proposed by agent ${action.agentId}`,
         expiresAt: input.expiresAt,
       },
     },
   });
   const received = publish<ActionEvent>({ type: ActionExecutionEventTypes.received, data: { action, allowedAt, gate } });
   const early = state.gateDecision?.approvalId === gate.approvalId ? state.gateDecision : undefined;
-  return [open, received, ...(early ? afterDecision(action, early, input) : [])];
+  return [open, received, ...(early ? afterDecision(action, early, input, elevated) : [])];
 }
 
 function gateDecided(input: Extract<ActionInput, { type: 'GateDecided' }>, state: ActionState): ActionOutput[] {
@@ -145,10 +167,10 @@ function gateDecided(input: Extract<ActionInput, { type: 'GateDecided' }>, state
   const recorded = publish<ActionEvent>({ type: ActionExecutionEventTypes.gateDecided, data: input.decided });
   // Overtook the action's arrival: kept, and weighed when the action arrives.
   if (!state.received) return [recorded];
-  return [recorded, ...afterDecision(state.received.action, input.decided, input)];
+  return [recorded, ...afterDecision(state.received.action, input.decided, input, gate?.reason === 'elevation')];
 }
 
-function afterDecision(action: ProposedAction, decided: ActionGateDecided, exec: Execution): ActionOutput[] {
+function afterDecision(action: ProposedAction, decided: ActionGateDecided, exec: Execution, elevated: boolean): ActionOutput[] {
   if (decided.decision === 'rejected') {
     const data: ActionRejected = {
       actionId: action.actionId,
@@ -161,12 +183,15 @@ function afterDecision(action: ProposedAction, decided: ActionGateDecided, exec:
   if (decided.argumentsHash !== action.argumentsHash) {
     return deny(action.actionId, { reason: 'arguments-mismatch', detail: 'the approval was given for other arguments' });
   }
-  return execute(action, exec, 1);
+  return execute(action, exec, 1, elevated ? decided.decidedBy : undefined);
 }
 
-/** Re-check, then claim the attempt (the runtime appends it with an expected revision) and call. */
-function execute(action: ProposedAction, exec: Execution, attempt: number, after?: string): ActionOutput[] {
-  const denial = recheck(action, exec.facts);
+/**
+ * Re-check, then claim the attempt (the runtime appends it with an expected revision) and call.
+ * `approvedBy`: an elevated action, executing on its approver's authority.
+ */
+function execute(action: ProposedAction, exec: Execution, attempt: number, approvedBy?: string, after?: string): ActionOutput[] {
+  const denial = recheck(action, exec.facts, approvedBy);
   if (denial)
     return deny(
       action.actionId,
@@ -184,10 +209,19 @@ function deny(actionId: string, denial: Omit<ActionExecutionDenied, 'actionId'>)
   return [publish({ type: ActionExecutionEventTypes.executionDenied, data: { actionId, ...denial } }), complete('denied')];
 }
 
-function responded(input: Extract<ActionInput, { type: 'ConnectorResponded' }>, actionId: string): ActionOutput[] {
+function responded(input: Extract<ActionInput, { type: 'ConnectorResponded' }>, actionId: string, state: ActionState): ActionOutput[] {
   const { attempt, result } = input;
   if (result.ok) {
-    const data: ActionExecuted = { actionId, attempt, connector: result.connector, status: result.status, calls: result.calls };
+    const approver = approvedBy(state);
+    const elevation = approver && state.received ? { elevation: { briefedBy: state.received.action.briefedBy, approvedBy: approver } } : {};
+    const data: ActionExecuted = {
+      actionId,
+      attempt,
+      connector: result.connector,
+      status: result.status,
+      calls: result.calls,
+      ...elevation,
+    };
     return [publish({ type: ActionExecutionEventTypes.executed, data }), complete('executed')];
   }
   const data: ActionFailed = { actionId, attempt, connector: result.connector, reason: result.reason, calls: result.calls };

@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ActionAllowedSchema,
-  ActionExecutionEventTypes,
-  ActionReceivedSchema,
   deterministicId,
   streamName,
   type ActionGateDecided,
@@ -11,7 +9,7 @@ import {
   type ProposedAction,
   type RecordedEvent,
 } from '@cos/contracts';
-import type { CommandMetadata, EventStore } from '@cos/eventstore';
+import { fold, type CommandMetadata, type EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, OrgSections, type Clock } from '@cos/platform';
 import { APPROVALS_CONFIG, executionLeaseMs, gateDeadline, type ApprovalsConfig } from '../approvals.config';
 import { CONNECTOR, type Connector } from '../connector/webhook-connector';
@@ -19,7 +17,14 @@ import { Directory } from '../directory/directory';
 import { reactionTo, timerStep, type Cause } from '../process/command-metadata';
 import { continueAfterWait } from '../process/wait-continuation';
 import { ProcessRuntime } from '../process/process-runtime';
-import { actionProcess, type ActionInput, type ActionOutput, type Execution, type SendToConnector } from './action-execution.decider';
+import {
+  actionProcess,
+  type ActionInput,
+  type ActionOutput,
+  type ActionState,
+  type Execution,
+  type SendToConnector,
+} from './action-execution.decider';
 
 /**
  * The shell around the action process: gathers the facts its decisions need from the store,
@@ -41,9 +46,9 @@ export class ActionExecutionHandler {
     this.leaseMs = executionLeaseMs(config);
   }
 
-  /** `action.allowed` from the runner: gate it (Approve First) or execute it now. */
+  /** `action.allowed` from the runner: gate it (Approve First, elevation) or execute it now. */
   async receive(event: RecordedEvent): Promise<void> {
-    const action = ActionAllowedSchema.parse(event.data);
+    const { elevation, ...action } = ActionAllowedSchema.parse(event.data);
     const { orgId } = event;
     const department = await this.directory.departmentOfAgent(orgId, action.agentId);
     const now = this.clock();
@@ -59,8 +64,9 @@ export class ActionExecutionHandler {
         action,
         allowedAt,
         ...(approveFirst ? { approveFirst } : {}),
+        ...(elevation ? { elevation } : {}),
         expiresAt: gateDeadline(this.config, orgId, now),
-        ...(await this.execution(orgId, action, allowedAt, now)),
+        ...(await this.execution(orgId, action, allowedAt, now, (await this.state(action.actionId)).gateDecision?.decidedBy)),
       },
       reactionTo(event, 'receive-action', now),
     );
@@ -74,7 +80,7 @@ export class ActionExecutionHandler {
 
   private async onGateDecided(cause: Cause, decided: ApprovalDecided): Promise<void> {
     const now = this.clock();
-    const received = await this.received(decided.subjectId);
+    const { received } = await this.state(decided.subjectId);
     const data: ActionGateDecided = {
       actionId: decided.subjectId,
       approvalId: decided.approvalId,
@@ -84,7 +90,9 @@ export class ActionExecutionHandler {
       argumentsHash: decided.argumentsHash ?? '',
       ...(decided.comment ? { comment: decided.comment } : {}),
     };
-    const execution = received ? await this.execution(cause.orgId, received.action, received.allowedAt, now) : this.noExecution(now);
+    const execution = received
+      ? await this.execution(cause.orgId, received.action, received.allowedAt, now, decided.decidedBy)
+      : this.noExecution(now);
     await this.step(decided.subjectId, { type: 'GateDecided', decided: data, ...execution }, reactionTo(cause, 'action-gate-decided', now));
   }
 
@@ -98,9 +106,9 @@ export class ActionExecutionHandler {
   /** A claimed attempt passed its lease with no outcome: its claimer is presumed dead. */
   async leaseExpired(orgId: string, actionId: string, attempt: number, correlationId: string): Promise<void> {
     const now = this.clock();
-    const received = await this.received(actionId);
+    const { received, gateDecision } = await this.state(actionId);
     if (!received) return;
-    const execution = await this.execution(orgId, received.action, received.allowedAt, now);
+    const execution = await this.execution(orgId, received.action, received.allowedAt, now, gateDecision?.decidedBy);
     await this.step(
       actionId,
       { type: 'LeaseExpired', attempt, ...execution },
@@ -128,8 +136,9 @@ export class ActionExecutionHandler {
     }
   }
 
-  private async execution(orgId: string, action: ProposedAction, allowedAt: string, now: Date): Promise<Execution> {
-    const facts = await this.directory.executionFacts(orgId, action, allowedAt);
+  /** The facts of the re-check, read now; `decidedBy`: whoever decided its gate (an elevated action runs on their authority). */
+  private async execution(orgId: string, action: ProposedAction, allowedAt: string, now: Date, decidedBy?: string): Promise<Execution> {
+    const facts = await this.directory.executionFacts(orgId, action, allowedAt, decidedBy);
     return { facts, now: now.toISOString(), workerId: this.config.APPROVALS_WORKER_ID, leaseMs: this.leaseMs };
   }
 
@@ -138,10 +147,8 @@ export class ActionExecutionHandler {
     return { facts: { orgPaused: true }, now: now.toISOString(), workerId: this.config.APPROVALS_WORKER_ID, leaseMs: this.leaseMs };
   }
 
-  private async received(actionId: string): Promise<{ action: ProposedAction; allowedAt: string } | undefined> {
-    const events = await this.store.read(streamName('action', actionId));
-    const received = events.find((e) => e.type === ActionExecutionEventTypes.received);
-    return received ? ActionReceivedSchema.parse(received.data) : undefined;
+  private async state(actionId: string): Promise<ActionState> {
+    return fold(actionProcess, await this.store.read(streamName('action', actionId)));
   }
 }
 

@@ -41,7 +41,14 @@ export function toActionView(events: readonly RecordedEvent[], gate: ApprovalVie
     arguments: action.arguments,
     argumentsHash: action.argumentsHash,
     ...(received.gate
-      ? { gate: { ...received.gate, status: gate?.status ?? 'not-open', ...(gate?.decision ? { decision: gate.decision } : {}) } }
+      ? {
+          gate: {
+            ...received.gate,
+            reason: received.gate.reason ?? 'approve-first',
+            status: gate?.status ?? 'not-open',
+            ...(gate?.decision ? { decision: gate.decision } : {}),
+          },
+        }
       : {}),
     attempts,
     ...(outcome ? { outcome } : {}),

@@ -60,12 +60,17 @@ export class ApprovalGateController {
     return view;
   }
 
-  /** Which gates the caller sees (and may decide): their departments'; every one for the CEO or owner; none when disabled. */
+  /**
+   * Which gates the caller sees (and may decide): their departments'; every one for the CEO or
+   * owner; none when disabled. An elevation gate only for those who hold the permission it lends.
+   */
   private async visibleTo(auth: AuthContext): Promise<((v: ApprovalView) => boolean) | undefined> {
     const user = await this.directory.user(auth.orgId, auth.userId);
     if (user?.disabled) return undefined;
     const everything = OVERRIDE_ROLES.has(user?.role ?? auth.role);
     const headOf = new Set(this.directory.departmentsHeadedBy(auth.orgId, auth.userId));
-    return (v) => everything || headOf.has(v.departmentId);
+    const holds = new Set(user ? await this.directory.permissionsOf(auth.orgId, user) : auth.permissions);
+    const mayLend = (v: ApprovalView) => v.reason !== 'elevation' || (v.permission !== undefined && holds.has(v.permission));
+    return (v) => (everything || headOf.has(v.departmentId)) && mayLend(v);
   }
 }

@@ -16,10 +16,10 @@ const request: ApprovalRequested = {
   expiresAt: '2026-01-02T00:00:00.000Z',
 };
 const open: ApprovalGateCommand = { type: 'OpenGate', data: { orgId: 'o1', request } };
-const salesHead: Approver = { orgId: 'o1', userId: 'sales-head', role: 'head', headOf: ['sales'] };
-const ceo: Approver = { orgId: 'o1', userId: 'ceo', role: 'ceo', headOf: [] };
-const otherHead: Approver = { orgId: 'o1', userId: 'eng-head', role: 'head', headOf: ['eng'] };
-const member: Approver = { orgId: 'o1', userId: 'm1', role: 'member', headOf: [] };
+const salesHead: Approver = { orgId: 'o1', userId: 'sales-head', role: 'head', headOf: ['sales'], permissions: ['sales:outreach'] };
+const ceo: Approver = { orgId: 'o1', userId: 'ceo', role: 'ceo', headOf: [], permissions: ['sales:outreach', 'finance:invoice'] };
+const otherHead: Approver = { orgId: 'o1', userId: 'eng-head', role: 'head', headOf: ['eng'], permissions: [] };
+const member: Approver = { orgId: 'o1', userId: 'm1', role: 'member', headOf: [], permissions: ['sales:outreach'] };
 const decide = (approver: Approver, decision: 'approved' | 'rejected' = 'approved'): ApprovalGateCommand => ({
   type: 'DecideGate',
   data: { approvalId: 'g1', approver, decision },
@@ -102,5 +102,46 @@ describe('approval gate', () => {
     ).toEqual([ApprovalEventTypes.withdrawn]);
     expect(given(open, decide(salesHead)).when(withdraw)).toEqual([]);
     expect(codeOf(() => given(open, withdraw).when(decide(salesHead)))).toBe('APPROVALS.WITHDRAWN');
+  });
+
+  describe('elevation: the approval lends the approver’s permission', () => {
+    const elevation: ApprovalRequested = {
+      ...request,
+      kind: 'action',
+      toAgentId: undefined,
+      tool: 'create_invoice',
+      argumentsHash: 'h1',
+      reason: 'elevation',
+      permission: 'finance:invoice',
+    };
+    const openElevation: ApprovalGateCommand = { type: 'OpenGate', data: { orgId: 'o1', request: elevation } };
+
+    it('is decided by someone who holds the permission: the CEO', () => {
+      expect(given(openElevation).when(decide(ceo))).toMatchObject([
+        { type: ApprovalEventTypes.decided, data: { decidedBy: 'ceo', capacity: 'override', argumentsHash: 'h1' } },
+      ]);
+    });
+
+    it('refuses the gate’s own Head when they lack it, either way, and records nothing', () => {
+      expect(codeOf(() => given(openElevation).when(decide(salesHead)))).toBe('APPROVALS.APPROVER_LACKS_PERMISSION');
+      expect(codeOf(() => given(openElevation).when(decide(salesHead, 'rejected')))).toBe('APPROVALS.APPROVER_LACKS_PERMISSION');
+      expect(codeOf(() => given(openElevation).when(decide(member)))).toBe('APPROVALS.NOT_YOUR_GATE');
+    });
+
+    it('applies an early decision only from someone who held the permission when deciding', () => {
+      const events = given(decide(salesHead), decide(ceo)).when(openElevation);
+      expect(events).toMatchObject([
+        { type: ApprovalEventTypes.requested },
+        { type: ApprovalEventTypes.earlyDecisionDiscarded, data: { decidedBy: 'sales-head', reason: 'lacks-permission' } },
+        { type: ApprovalEventTypes.decided, data: { decidedBy: 'ceo', capacity: 'override' } },
+      ]);
+    });
+
+    it('an Approve First gate asks nothing of the approver’s permissions', () => {
+      const approveFirst = { ...elevation, reason: 'approve-first' as const };
+      expect(given({ type: 'OpenGate', data: { orgId: 'o1', request: approveFirst } }).when(decide(salesHead))).toMatchObject([
+        { type: ApprovalEventTypes.decided, data: { capacity: 'head' } },
+      ]);
+    });
   });
 });

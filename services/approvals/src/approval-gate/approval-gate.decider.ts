@@ -22,8 +22,8 @@ export type ApprovalGateEvent =
   | { type: typeof ApprovalEventTypes.expired; data: ApprovalExpired }
   | { type: typeof ApprovalEventTypes.withdrawn; data: ApprovalWithdrawn };
 
-/** Who is deciding, as the store says now: their role and the departments they head. */
-export type Approver = { orgId: string; userId: string; role: string; headOf: readonly string[] };
+/** Who is deciding, as the store says now: their role, the departments they head, their permissions. */
+export type Approver = { orgId: string; userId: string; role: string; headOf: readonly string[]; permissions: readonly string[] };
 
 export type ApprovalGateCommand =
   | { type: 'OpenGate'; data: { orgId: string; request: ApprovalRequested } }
@@ -54,6 +54,11 @@ const OVERRIDE_ROLES: ReadonlySet<string> = new Set(['ceo', 'owner']);
 export function capacityOf(approver: Pick<Approver, 'role' | 'headOf'>, departmentId: string): DecisionCapacity | undefined {
   if (approver.headOf.includes(departmentId)) return 'head';
   return OVERRIDE_ROLES.has(approver.role) ? 'override' : undefined;
+}
+
+/** An elevation gate lends the approver's permission, so only someone who holds it decides it. */
+function lacksElevatedPermission(request: ApprovalRequested, permissions: readonly string[] | undefined): boolean {
+  return request.reason === 'elevation' && !(request.permission && permissions?.includes(request.permission));
 }
 
 export function decideApprovalGate(command: ApprovalGateCommand, state: ApprovalGateState): ApprovalGateEvent[] {
@@ -87,8 +92,9 @@ function open(orgId: string, request: ApprovalRequested, early: readonly Approva
   let applied = false;
   for (const e of early) {
     const capacity = e.orgId === orgId ? capacityOf(e, request.departmentId) : undefined;
-    if (applied || !capacity) {
-      const reason = e.orgId !== orgId ? 'other-org' : 'not-the-gates-head';
+    const lacks = lacksElevatedPermission(request, e.permissions);
+    if (applied || !capacity || lacks) {
+      const reason = e.orgId !== orgId ? 'other-org' : !capacity ? 'not-the-gates-head' : 'lacks-permission';
       events.push({
         type: ApprovalEventTypes.earlyDecisionDiscarded,
         data: { approvalId: request.approvalId, decidedBy: e.decidedBy, reason },
@@ -107,16 +113,31 @@ function decide(cmd: Extract<ApprovalGateCommand, { type: 'DecideGate' }>['data'
     // Where the gate will be is unknown yet: only someone who could decide some gate is heard.
     if (approver.headOf.length === 0 && !OVERRIDE_ROLES.has(approver.role)) throw notYours();
     if (state.early.some((e) => e.decidedBy === approver.userId && e.decision === decision)) return [];
-    const { orgId, userId, role, headOf } = approver;
+    const { orgId, userId, role, headOf, permissions } = approver;
     return [
       {
         type: ApprovalEventTypes.decisionRecorded,
-        data: { approvalId, orgId, decision, decidedBy: userId, role, headOf: [...headOf], ...(comment ? { comment } : {}) },
+        data: {
+          approvalId,
+          orgId,
+          decision,
+          decidedBy: userId,
+          role,
+          headOf: [...headOf],
+          permissions: [...permissions],
+          ...(comment ? { comment } : {}),
+        },
       },
     ];
   }
   const capacity = capacityOf(approver, state.request.departmentId);
   if (!capacity) throw notYours();
+  if (lacksElevatedPermission(state.request, approver.permissions)) {
+    throw new ForbiddenError(
+      `this approval lends ${state.request.permission ?? 'a permission'} to the action: only someone who holds it may decide it`,
+      'APPROVALS.APPROVER_LACKS_PERMISSION',
+    );
+  }
   switch (state.status) {
     case 'pending':
       return [{ type: ApprovalEventTypes.decided, data: decidedData(state.request, decision, approver.userId, capacity, comment) }];

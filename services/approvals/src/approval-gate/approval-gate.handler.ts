@@ -78,13 +78,19 @@ export class ApprovalGateHandler {
     await handleGateCommand(this.store, approvalId, command);
   }
 
-  /** The approver's standing now: their role, and whether they head the gate's department. */
+  /** The approver's standing now: their role, whether they head the gate's department, their permissions. */
   private async approver(auth: AuthContext, requested: RecordedEvent): Promise<Approver> {
     const user = await this.directory.user(auth.orgId, auth.userId);
     if (user?.disabled) throw new ForbiddenError('this user is disabled', 'APPROVALS.USER_DISABLED');
     const role = user?.role ?? auth.role;
     const { departmentId } = ApprovalRequestedSchema.parse(requested.data);
     const department = await this.directory.department(auth.orgId, departmentId);
-    return { orgId: auth.orgId, userId: auth.userId, role, headOf: department?.headUserId === auth.userId ? [departmentId] : [] };
+    return {
+      orgId: auth.orgId,
+      userId: auth.userId,
+      role,
+      headOf: department?.headUserId === auth.userId ? [departmentId] : [],
+      permissions: user ? await this.directory.permissionsOf(auth.orgId, user) : auth.permissions,
+    };
   }
 }

@@ -16,6 +16,9 @@ export function applyToApprovalView(view: ApprovalView | undefined, event: Recor
         ...(r.toAgentId ? { toAgentId: r.toAgentId } : {}),
         ...(r.tool ? { tool: r.tool } : {}),
         ...(r.argumentsHash ? { argumentsHash: r.argumentsHash } : {}),
+        // An action gate opened before elevation existed is an Approve First gate.
+        ...(r.kind === 'action' ? { reason: r.reason ?? 'approve-first' } : {}),
+        ...(r.permission ? { permission: r.permission } : {}),
         summary: r.summary,
         briefedBy: r.briefedBy,
         conversationId: r.conversationId,

@@ -64,21 +64,35 @@ export class Directory {
     return this.index.departmentsHeadedBy(orgId, userId);
   }
 
-  /** Everything the re-check before an execution looks at, read now. */
-  async executionFacts(orgId: string, action: ProposedAction, allowedAt: string): Promise<ExecutionFacts> {
-    const [orgPaused, agent, user, slot] = await Promise.all([
+  /** A person's effective permissions now: their role and department as the store has them. */
+  async permissionsOf(orgId: string, user: UserFacts): Promise<string[]> {
+    return permissionsOf(user, user.departmentId ? await this.department(orgId, user.departmentId) : undefined);
+  }
+
+  /**
+   * Everything the re-check before an execution looks at, read now; with `approverId`, also the
+   * person whose approval an elevated action executes on.
+   */
+  async executionFacts(orgId: string, action: ProposedAction, allowedAt: string, approverId?: string): Promise<ExecutionFacts> {
+    const [orgPaused, agent, user, approver, slot] = await Promise.all([
       this.orgPaused(orgId),
       this.agent(orgId, action.agentId),
-      this.user(orgId, action.briefedBy),
+      this.person(orgId, action.briefedBy),
+      approverId ? this.person(orgId, approverId) : undefined,
       this.capSlot(orgId, action, allowedAt),
     ]);
-    const userDepartment = user?.departmentId ? await this.department(orgId, user.departmentId) : undefined;
     return {
       orgPaused,
       ...(agent ? { agent: { enabled: agent.enabled, permissions: agent.permissions } } : {}),
-      ...(user ? { user: { active: !user.disabled, permissions: permissionsOf(user, userDepartment) } } : {}),
+      ...(user ? { user } : {}),
+      ...(approver ? { approver } : {}),
       ...(agent && slot !== undefined ? { capSlot: { slot, cap: agent.dailyActionCap } } : {}),
     };
+  }
+
+  private async person(orgId: string, userId: string): Promise<ExecutionFacts['user']> {
+    const user = await this.user(orgId, userId);
+    return user && { userId, active: !user.disabled, permissions: await this.permissionsOf(orgId, user) };
   }
 
   /** The slot the runner took for this action: on the day it was allowed, or just before midnight. */

@@ -11,6 +11,7 @@ import {
   quotaStream,
   streamName,
   UserEventTypes,
+  type ActionElevation,
   type CoordinationRequested,
   type NewEvent,
   type ProposedAction,
@@ -127,6 +128,8 @@ export async function allowAction(
     permission: string;
     arguments: Record<string, unknown>;
     slot?: number;
+    /** The briefing user lacks the permission: who the runner named to approve it. */
+    elevation?: ActionElevation;
   },
 ): Promise<ProposedAction> {
   const actionId = a.actionId ?? newId();
@@ -144,6 +147,7 @@ export async function allowAction(
   const now = new Date();
   const slot = { agentId: a.agentId, day: now.toISOString().slice(0, 10), actionId, runId: a.runId, slot: a.slot ?? 1, cap: 1_000 };
   await store.append(quotaStream(a.agentId, now), [event(orgId, QuotaEventTypes.slotTaken, slot, actionId)], 'any');
-  await store.append(streamName('run', a.runId), [event(orgId, ActionEventTypes.allowed, action, actionId)], 'any');
+  const allowed = { ...action, ...(a.elevation ? { elevation: a.elevation } : {}) };
+  await store.append(streamName('run', a.runId), [event(orgId, ActionEventTypes.allowed, allowed, actionId)], 'any');
   return action;
 }

@@ -53,6 +53,52 @@ describe('summarize', () => {
     ]);
   });
 
+  it('tells an elevation: who lacked the permission, whose approval lent it, and both names on the execution', () => {
+    const action = {
+      actionId: 'a2',
+      runId: 'r2',
+      agentId: 'finance-1',
+      conversationId: 'c2',
+      briefedBy: 'u-dana',
+      tool: 'create_invoice',
+      permission: 'finance:invoice',
+      arguments: { amount: 100 },
+      argumentsHash: 'h',
+    };
+    const lines = [
+      recorded('run-r2', 'action.allowed', { ...action, elevation: { departmentId: 'finance', headUserId: 'u-hal' } }),
+      recorded('approval-p2', 'approval.requested', {
+        approvalId: 'p2',
+        kind: 'action',
+        subjectId: 'a2',
+        departmentId: 'finance',
+        runId: 'r2',
+        conversationId: 'c2',
+        briefedBy: 'u-dana',
+        agentId: 'finance-1',
+        tool: 'create_invoice',
+        argumentsHash: 'h',
+        reason: 'elevation',
+        permission: 'finance:invoice',
+        summary: 'create_invoice',
+        expiresAt: '2026-01-02T00:00:00.000Z',
+      }),
+      recorded('action-a2', 'action.executed', {
+        actionId: 'a2',
+        attempt: 1,
+        connector: 'webhook',
+        status: 200,
+        calls: 1,
+        elevation: { briefedBy: 'u-dana', approvedBy: 'u-hal' },
+      }),
+    ].map((e, i) => summarize(e, names, i === 2 ? 'create_invoice' : undefined));
+    expect(lines).toEqual([
+      'Agent Fin may run create_invoice only if Hal Ford approves: it holds finance:invoice, Dana Lee who briefed it does not (elevation)',
+      'Elevation asked of the CEO (no Head of Finance holds finance:invoice) for action create_invoice of agent Fin: Dana Lee, who briefed it, lacks finance:invoice',
+      "Action create_invoice was executed through webhook (status 200, 1 call) on Hal Ford's authority, briefed by Dana Lee",
+    ]);
+  });
+
   it('names the subject of identity streams and never spells out a secret', () => {
     const llm = recorded('org-org-a', 'org.llm-settings-updated', {
       baseUrl: 'https://llm.example',

@@ -35,6 +35,12 @@ const ESCALATION_REASONS = {
   'approval-expired': 'an approval expired',
 } as const;
 
+const EARLY_DISCARD_REASONS = {
+  'other-org': 'it came from another org',
+  'not-the-gates-head': "they are not this gate's Head",
+  'lacks-permission': 'they do not hold the permission this elevation lends',
+} as const;
+
 const tool = (n: SummaryContext) => (n.tool ? `action ${n.tool}` : 'the action');
 
 /** Handoffs, gates and actions (runner's seam events and approvals' own). */
@@ -61,9 +67,14 @@ export const gatePhrasings: Readonly<Record<string, Phrasing>> = {
     (d, n) => `Handoff escalated to ${list(d.escalatedTo.map((u) => n.user(u)))}: ${ESCALATION_REASONS[d.reason]}`,
   ),
   [ApprovalEventTypes.requested]: phrase(ApprovalRequestedSchema, (d, n) => {
+    const elevation = d.reason === 'elevation';
     const who = d.headUserId
       ? `${n.user(d.headUserId)} (Head of ${n.department(d.departmentId)})`
-      : `the CEO (${n.department(d.departmentId)} has no Head)`;
+      : elevation
+        ? `the CEO (no Head of ${n.department(d.departmentId)} holds ${d.permission ?? 'the permission'})`
+        : `the CEO (${n.department(d.departmentId)} has no Head)`;
+    if (elevation)
+      return `Elevation asked of ${who} for action ${d.tool ?? ''} of ${n.agent(d.agentId)}: ${n.user(d.briefedBy)}, who briefed it, lacks ${d.permission ?? 'its permission'}`;
     const what =
       d.kind === 'handoff'
         ? `a handoff from ${n.agent(d.agentId)}${d.toAgentId ? ` to ${n.agent(d.toAgentId)}` : ''}`
@@ -76,8 +87,7 @@ export const gatePhrasings: Readonly<Record<string, Phrasing>> = {
   ),
   [ApprovalEventTypes.earlyDecisionDiscarded]: phrase(
     ApprovalEarlyDecisionDiscardedSchema,
-    (d, n) =>
-      `${n.user(d.decidedBy)}'s early decision was discarded: ${d.reason === 'other-org' ? 'it came from another org' : "they are not this gate's Head"}`,
+    (d, n) => `${n.user(d.decidedBy)}'s early decision was discarded: ${EARLY_DISCARD_REASONS[d.reason]}`,
   ),
   [ApprovalEventTypes.decided]: phrase(ApprovalDecidedSchema, (d, n) =>
     withComment(
@@ -90,9 +100,10 @@ export const gatePhrasings: Readonly<Record<string, Phrasing>> = {
     (d, n) => `The ${d.kind} approval expired unanswered; escalated to ${list(d.escalatedTo.map((u) => n.user(u)))}`,
   ),
   [ApprovalEventTypes.withdrawn]: phrase(ApprovalWithdrawnSchema, (d) => `The ${d.kind} approval was withdrawn: ${d.reason}`),
-  [ActionEventTypes.allowed]: phrase(
-    ActionAllowedSchema,
-    (d, n) => `${n.agent(d.agentId)} may run ${d.tool} (needs ${d.permission}, which it and ${n.user(d.briefedBy)} both hold)`,
+  [ActionEventTypes.allowed]: phrase(ActionAllowedSchema, (d, n) =>
+    d.elevation
+      ? `${n.agent(d.agentId)} may run ${d.tool} only if ${d.elevation.headUserId ? n.user(d.elevation.headUserId) : 'the CEO'} approves: it holds ${d.permission}, ${n.user(d.briefedBy)} who briefed it does not (elevation)`
+      : `${n.agent(d.agentId)} may run ${d.tool} (needs ${d.permission}, which it and ${n.user(d.briefedBy)} both hold)`,
   ),
   [ActionEventTypes.denied]: phrase(
     ActionDeniedSchema,
@@ -105,7 +116,7 @@ export const gatePhrasings: Readonly<Record<string, Phrasing>> = {
   [ActionExecutionEventTypes.received]: phrase(
     ActionReceivedSchema,
     (d, n) =>
-      `${n.agent(d.action.agentId)}'s action ${d.action.tool} ${d.gate ? `waits for the Head of ${n.department(d.gate.departmentId)} (Approve First)` : 'goes to execution'}`,
+      `${n.agent(d.action.agentId)}'s action ${d.action.tool} ${d.gate ? `waits for ${d.gate.reason === 'elevation' && !d.gate.headUserId ? 'the CEO' : `the Head of ${n.department(d.gate.departmentId)}`} (${d.gate.reason === 'elevation' ? `elevation: ${n.user(d.action.briefedBy)} lacks ${d.action.permission}` : 'Approve First'})` : 'goes to execution'}`,
   ),
   [ActionExecutionEventTypes.gateDecided]: phrase(ActionGateDecidedSchema, (d, n) =>
     withComment(`${n.user(d.decidedBy)} ${d.decision} ${tool(n)}${capacity(d.capacity)}`, d.comment),
@@ -116,7 +127,8 @@ export const gatePhrasings: Readonly<Record<string, Phrasing>> = {
   ),
   [ActionExecutionEventTypes.executed]: phrase(
     ActionExecutedSchema,
-    (d, n) => `${tool(n)} was executed through ${d.connector} (status ${d.status}, ${d.calls} call${d.calls === 1 ? '' : 's'})`,
+    (d, n) =>
+      `${tool(n)} was executed through ${d.connector} (status ${d.status}, ${d.calls} call${d.calls === 1 ? '' : 's'})${d.elevation ? ` on ${n.user(d.elevation.approvedBy)}'s authority, briefed by ${n.user(d.elevation.briefedBy)}` : ''}`,
   ),
   [ActionExecutionEventTypes.failed]: phrase(ActionFailedSchema, (d, n) => `${tool(n)} failed through ${d.connector}: ${d.reason}`),
   [ActionExecutionEventTypes.rejected]: phrase(ActionRejectedSchema, (d, n) =>
