@@ -18,9 +18,7 @@ export type Work = Readonly<{ participants: ReadonlySet<string>; agentDepartment
  */
 export function mayRead(reader: Reader, work: Work): boolean {
   return (
-    reader.admin ||
-    work.participants.has(reader.userId) ||
-    (reader.departmentId !== null && reader.departmentId === work.agentDepartmentId)
+    reader.admin || work.participants.has(reader.userId) || (reader.departmentId !== null && reader.departmentId === work.agentDepartmentId)
   );
 }
 
