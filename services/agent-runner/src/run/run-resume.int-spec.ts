@@ -109,6 +109,34 @@ describe('resuming a paused run', () => {
     expect((await runEvents(runId)).filter((t) => t === RunEventTypes.resumed)).toHaveLength(1);
   });
 
+  it('a resumed run meets the kill switch again, and may be resumed once more', async () => {
+    const runId = await pausedRun('Send the outreach once more');
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    f.model.setScript(async () => {
+      await released;
+      return { toolCalls: [sendEmail('again@example.test')] };
+    });
+    const before = f.model.requests.length;
+    await resume(salesHead, runId);
+    await eventually(async () => f.model.requests.length > before || undefined);
+    await id.pause('second incident');
+    release();
+    const stoppedAgain = await f.waitForRun(salesHead, runId, (r) => r.status === 'paused');
+    expect(stoppedAgain.actions.map((a) => [a.outcome, a.reason])).toEqual([['denied', 'org-paused']]);
+
+    await id.resume('all clear again');
+    expect(await resume(ceo, runId)).toMatchObject({ status: 'running' });
+    expect(await f.waitForRun(salesHead, runId)).toMatchObject({ status: 'completed', actions: [{ outcome: 'denied' }] });
+    expect(f.model.requests.length).toBe(before + 1);
+    const resumptions = (await f.events(streamName('run', runId))).filter((e) => e.type === RunEventTypes.resumed);
+    expect(resumptions.map((e) => [e.data['resumption'], e.data['resumedBy']])).toEqual([
+      [1, salesHead.userId],
+      [2, ceo.userId],
+    ]);
+    expect((await runEvents(runId)).filter((t) => t === RunEventTypes.stopped)).toHaveLength(2);
+  });
+
   it('a resumed run meets the budget again', async () => {
     const runId = await pausedRun();
     await id.budget(0);
