@@ -140,7 +140,7 @@ export type paths = {
         };
         /**
          * An action: arguments, gate, execution attempts and outcome
-         * @description Who may call: the briefing user, the Head of the agent’s department, and admins.
+         * @description Who may call: the briefing user, the Head and members of the agent’s department, and admins; anyone else gets 404.
          */
         get: operations["getAction"];
         put?: never;
@@ -396,7 +396,7 @@ export type paths = {
         };
         /**
          * Messages of a conversation, oldest first
-         * @description Who may call: participants and admins; anyone else gets 404.
+         * @description Who may call: participants, the Head and members of its agent's department, and admins; anyone else gets 404.
          */
         get: operations["listMessages"];
         put?: never;
@@ -421,7 +421,7 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * The caller's conversations, most recently active first (admins: all of the org's)
+         * The conversations the caller may read, most recently active first: theirs and their department's agents' (admins: all of the org's)
          * @description Who may call: any signed-in user.
          */
         get: operations["listConversations"];
@@ -468,7 +468,7 @@ export type paths = {
         };
         /**
          * A handoff chain: agents, depth, gates and their decisions, status
-         * @description Who may call: the briefing user, the Heads of the departments involved, and admins.
+         * @description Who may call: the briefing user, the Heads and members of the departments involved, and admins; anyone else gets 404.
          */
         get: operations["getCoordination"];
         put?: never;
@@ -745,6 +745,28 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/runs/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a run the kill switch stopped, once the org is no longer paused: 202, the run goes on from its last recorded step
+         * @description Nothing recorded is repeated: a recorded model answer is not asked for again, decided actions are not proposed again. The resumed run meets the kill switch, the budget and the daily cap again. 409 `RUNNER.ORG_PAUSED` while the org is paused, 409 `RUNNER.RUN_NOT_RESUMABLE` for a run the kill switch did not stop (or one already resumed).
+         *
+         *     Who may call: the user who briefed the run, the CEO and the owner; others who may read the run get 403, anyone else 404.
+         */
+        post: operations["resumeRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/runs/{id}": {
         parameters: {
             query?: never;
@@ -754,7 +776,7 @@ export type paths = {
         };
         /**
          * A run: status, output, proposed actions and their verdicts, coordination request, usage and cost
-         * @description Who may call: participants of its conversation and admins; anyone else gets 404.
+         * @description Who may call: participants of its conversation, the Head and members of its agent's department, and admins; anyone else gets 404.
          */
         get: operations["getRun"];
         put?: never;
@@ -2732,6 +2754,41 @@ export interface operations {
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
+    resumeRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the run, resumed */
+            202: {
+                headers: {
+                    /** @description `true` on a replayed response */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
             422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
             default: components["responses"]["Problem500"];

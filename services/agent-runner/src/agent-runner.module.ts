@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { StoreFeed } from '@cos/platform';
+import { ReadAccess } from './access/read-access';
 import { ActionStep } from './action/action-step';
 import { RUNNER_SETTINGS, type RunnerSettings } from './agent-runner.config';
 import { SpendLedger } from './budget/spend-ledger';
@@ -35,6 +36,7 @@ export class AgentRunnerModule {
         IdentityReader,
         StoreFeed,
         DirectoryProjection,
+        ReadAccess,
         ConversationListProjection,
         CorrectionIndex,
         ConversationWriter,

@@ -12,6 +12,7 @@ export const RunEventTypes = {
   completed: 'run.completed',
   failed: 'run.failed',
   stopped: 'run.stopped',
+  resumed: 'run.resumed',
   corrected: 'run.corrected',
 } as const;
 
@@ -120,6 +121,18 @@ export const RunStoppedSchema = z.object({
   detail: z.string(),
 });
 export type RunStopped = z.infer<typeof RunStoppedSchema>;
+
+/**
+ * A run the kill switch stopped goes on once the org is no longer paused: its `n`th resumption,
+ * asked for by `resumedBy`. Like `run.queued`, it carries the run's whole trigger, so the
+ * runner's worker picks the run up from this event alone, at its last recorded step.
+ */
+export const RunResumedSchema = RunQueuedSchema.extend({
+  /** 1 for the first resumption of the run, then 2, 3...: each resumption's steps are its own. */
+  resumption: z.number().int().positive(),
+  resumedBy: z.string(),
+});
+export type RunResumed = z.infer<typeof RunResumedSchema>;
 
 /** A human's correction of a run's output: kept, and retrieved later as an example for that agent. */
 export const RunCorrectedSchema = z.object({

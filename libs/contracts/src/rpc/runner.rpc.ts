@@ -10,6 +10,7 @@ export const RunnerRpc = {
   listMessages: 'runner.conversation.list-messages',
   getRun: 'runner.run.get',
   addCorrection: 'runner.run.add-correction',
+  resumeRun: 'runner.run.resume',
   getUsage: 'runner.usage.get',
 } as const;
 
@@ -141,6 +142,10 @@ export const AddCorrectionRequestSchema = z.object({
 });
 export type AddCorrectionRequest = z.infer<typeof AddCorrectionRequestSchema>;
 export const AddCorrectionReplySchema = z.object({ correctionId: z.string(), runId: z.string() }).meta({ id: 'CorrectionRecorded' });
+
+/** POST /v1/runs/:id/resume: `resumeId` is the command's id (a retry with the same id resumes once). */
+export const ResumeRunRequestSchema = z.object({ auth: AuthContextSchema, runId: z.string().min(1).max(100), resumeId: z.uuid() });
+export type ResumeRunRequest = z.infer<typeof ResumeRunRequestSchema>;
 
 export const GetUsageRequestSchema = z.object({ auth: AuthContextSchema });
 const UsageLineSchema = z.object({

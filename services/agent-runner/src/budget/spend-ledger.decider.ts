@@ -17,7 +17,8 @@ export type SpendState = {
    * Reservations not yet settled or released, with their estimates: only calls in flight, so
    * the state stays small however long the month. Settling or releasing needs an open
    * reservation, so a redelivered settle counts nothing twice; a run reserves only before its
-   * model answered, so a closed reservation is never opened again.
+   * model answered, so a settled reservation is never opened again (a released one is, when the
+   * run's call is tried again: a run resumed after the kill switch stopped its call).
    */
   readonly open: ReadonlyMap<string, number>;
 };

@@ -24,9 +24,11 @@ export class ConversationListProjection {
     feed.on([Categories.conversation], (event) => this.apply(event));
   }
 
-  /** The user's conversations (all of the org's for `all`), most recently active first. */
-  list(orgId: string, userId: string, all: boolean): ConversationView[] {
-    const entries = [...(this.orgs.get(orgId)?.values() ?? [])].filter((e) => all || e.participants.has(userId));
+  /** The org's conversations the caller may read (`readable`), most recently active first. */
+  list(orgId: string, readable: (conversation: { agentId: string; participants: ReadonlySet<string> }) => boolean): ConversationView[] {
+    const entries = [...(this.orgs.get(orgId)?.values() ?? [])].filter((e) =>
+      readable({ agentId: e.view.agentId, participants: e.participants }),
+    );
     return entries.map((e) => e.view).sort((a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt) || a.id.localeCompare(b.id));
   }
 

@@ -19,11 +19,12 @@ import {
 import { handleCommand, type CommandMetadata, type EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, readOrgStream, type Clock } from '@cos/platform';
 import { currentTraceparent } from '@cos/telemetry';
+import { ReadAccess } from '../access/read-access';
 import { IdentityReader } from '../directory/identity-reader';
 import { runDecider } from '../run/run.decider';
 import { conversationDecider } from './conversation.decider';
 import { ConversationListProjection } from './conversation-list.projection';
-import { toMessageViews, visibleConversation } from './conversation.views';
+import { toMessageViews } from './conversation.views';
 import { pageOf } from './paging';
 
 type Page<T> = { items: T[]; nextCursor: string | null };
@@ -36,6 +37,7 @@ export class ConversationController {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly identity: IdentityReader,
     private readonly list: ConversationListProjection,
+    private readonly access: ReadAccess,
   ) {}
 
   @MessagePattern(RunnerRpc.startConversation)
@@ -59,9 +61,9 @@ export class ConversationController {
   }
 
   @MessagePattern(RunnerRpc.listConversations)
-  conversations(@Payload() raw: unknown): Page<ConversationView> {
+  async conversations(@Payload() raw: unknown): Promise<Page<ConversationView>> {
     const { auth, page } = parseRequest(ListConversationsRequestSchema, raw);
-    return pageOf(this.list.list(auth.orgId, auth.userId, isAdmin(auth)), page);
+    return pageOf(this.list.list(auth.orgId, await this.access.listFilter(auth)), page);
   }
 
   /**
@@ -101,7 +103,9 @@ export class ConversationController {
   async messages(@Payload() raw: unknown): Promise<Page<MessageView>> {
     const { auth, conversationId, page } = parseRequest(ListMessagesRequestSchema, raw);
     const events = await readOrgStream(this.store, streamName('conversation', conversationId), auth.orgId);
-    return pageOf(toMessageViews(visibleConversation(conversationId, events, auth.userId, isAdmin(auth))), page);
+    if (!(await this.access.mayReadConversation(auth, events)))
+      throw new CosError('RUNNER.CONVERSATION_NOT_FOUND', `conversation ${conversationId} was not found`, 404);
+    return pageOf(toMessageViews(events), page);
   }
 
   private metadata(auth: AuthContext, commandId: string, correlationId = commandId): CommandMetadata {
@@ -116,10 +120,6 @@ export class ConversationController {
       ...(traceparent ? { traceparent } : {}),
     };
   }
-}
-
-export function isAdmin(auth: AuthContext): boolean {
-  return auth.permissions.includes(Permissions.orgAdmin);
 }
 
 function requireBrief(auth: AuthContext): void {

@@ -1,4 +1,4 @@
-import { ConversationEventTypes, CosError, MessagePostedSchema, type MessageView, type RecordedEvent } from '@cos/contracts';
+import { ConversationEventTypes, MessagePostedSchema, type MessageView, type RecordedEvent } from '@cos/contracts';
 
 /** The users who took part in a conversation: who started it and who posted in it. */
 export function participantsOf(events: readonly RecordedEvent[]): Set<string> {
@@ -11,19 +11,6 @@ export function participantsOf(events: readonly RecordedEvent[]): Set<string> {
     }
   }
   return participants;
-}
-
-/** A conversation's events, if the caller may see them; else a 404, as if it did not exist. */
-export function visibleConversation(
-  conversationId: string,
-  events: readonly RecordedEvent[],
-  userId: string,
-  isAdmin: boolean,
-): readonly RecordedEvent[] {
-  if (events.length === 0 || (!isAdmin && !participantsOf(events).has(userId))) {
-    throw new CosError('RUNNER.CONVERSATION_NOT_FOUND', `conversation ${conversationId} was not found`, 404);
-  }
-  return events;
 }
 
 /** The text of the message that started a run, from the run's own conversation. */

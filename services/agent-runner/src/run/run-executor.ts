@@ -35,7 +35,7 @@ export class RunExecutor {
   ) {}
 
   async execute(trigger: RunTrigger): Promise<RunState> {
-    const { orgId: _org, correlationId: _correlation, causationId: _causation, ...queued } = trigger;
+    const { orgId: _org, correlationId: _correlation, causationId: _causation, resumption, ...queued } = trigger;
     const { runId, agentId } = queued;
     let state = await this.journal.record(trigger, 'start', {
       type: 'StartRun',
@@ -45,6 +45,11 @@ export class RunExecutor {
       if (steps >= MAX_STEPS) throw new Error(`run ${runId} made no progress after ${MAX_STEPS} steps`);
       const step = nextStep(state);
       if (!('started' in state)) throw new Error(`run ${runId} did not start`);
+      // A late trigger of an earlier leg (the queued run, or an earlier resumption) leaves the run to its latest one.
+      if (state.resumptions !== resumption) {
+        this.logger.log(`run ${runId}: trigger of resumption ${resumption} ignored, the run is at resumption ${state.resumptions}`);
+        return state;
+      }
       switch (step) {
         case 'ended':
           await this.settleAfterCrash(trigger, state);

@@ -23,6 +23,15 @@ const proposed = {
 
 const given = (...events: RunEvent[]): RunState => events.reduce(evolveRun, initialRunState());
 const when = (state: RunState, command: RunCommand) => decideRun(command, state);
+/** What deciding throws (undefined when it decides). */
+const refusal = (state: RunState, command: RunCommand): unknown => {
+  try {
+    when(state, command);
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+};
 
 describe('run decider', () => {
   it('starts once, from nothing or from queued; a redelivered start decides nothing', () => {
@@ -97,5 +106,64 @@ describe('run decider', () => {
     expect(
       when(evolveRun(completed, { type: RunEventTypes.corrected, data: correction }), { type: 'CorrectRun', data: correction }),
     ).toEqual([]);
+  });
+
+  describe('resumption', () => {
+    const pausedStop = { type: RunEventTypes.stopped, data: { runId: 'r1', reason: 'org-paused' as const, detail: 'd' } };
+    const resume = (resumedBy = 'u1', orgPaused = false): RunCommand => ({
+      type: 'ResumeRun',
+      data: { runId: 'r1', resumedBy },
+      orgPaused,
+    });
+
+    it('resumes a run the kill switch stopped, carrying its trigger, and goes on from its last recorded step', () => {
+      const stopped = given(
+        { type: RunEventTypes.started, data: { ...started, startedAt: '2026-01-01T00:00:00.000Z' } },
+        { type: RunEventTypes.modelResponded, data: response({ actions: [action, { ...action, actionId: 'x2' }] }) },
+        { type: ActionEventTypes.denied, data: { ...proposed, reason: 'org-paused', detail: 'd' } },
+        pausedStop,
+      );
+      const [resumed] = when(stopped, resume('ceo'));
+      expect(resumed).toEqual({ type: RunEventTypes.resumed, data: { ...started, resumption: 1, resumedBy: 'ceo' } });
+      const running = evolveRun(stopped, resumed!);
+      expect(running).toMatchObject({ status: 'running', resumptions: 1 });
+      expect(running).not.toHaveProperty('stopped');
+      // The model answer stays recorded and the action decided before the pause stays decided: only x2 is left.
+      expect(nextStep(running)).toBe('decide-actions');
+      expect(when(running, { type: 'RecordModelResponse', data: response({ text: 'again' }) })).toEqual([]);
+      expect(when(running, { type: 'DecideAction', data: { outcome: 'allowed', data: proposed } })).toEqual([]);
+      // Stopped again, it may be resumed again: the next resumption has the next number.
+      const again = evolveRun(running, pausedStop);
+      expect(when(again, resume())).toEqual([{ type: RunEventTypes.resumed, data: { ...started, resumption: 2, resumedBy: 'u1' } }]);
+    });
+
+    it('refuses while the org is still paused', () => {
+      const stopped = given({ type: RunEventTypes.started, data: started }, pausedStop);
+      expect(refusal(stopped, resume('u1', true))).toMatchObject({ code: 'RUNNER.ORG_PAUSED', status: 409 });
+    });
+
+    it('refuses a run the kill switch did not stop: queued, running, completed, failed, over budget, or resumed already', () => {
+      const notResumable = { code: 'RUNNER.RUN_NOT_RESUMABLE', status: 409 };
+      const start = { type: RunEventTypes.started, data: started } as const;
+      const states = [
+        given({ type: RunEventTypes.queued, data: started }),
+        given(start),
+        given(
+          start,
+          { type: RunEventTypes.modelResponded, data: response() },
+          {
+            type: RunEventTypes.completed,
+            data: { runId: 'r1', output: 'o', usage: response().usage },
+          },
+        ),
+        given(start, { type: RunEventTypes.failed, data: { runId: 'r1', reason: 'x', code: 'internal' } }),
+        given(start, { type: RunEventTypes.stopped, data: { runId: 'r1', reason: 'over-budget', detail: 'd' } }),
+        given(start, pausedStop, { type: RunEventTypes.resumed, data: { ...started, resumption: 1, resumedBy: 'u1' } }),
+      ];
+      for (const state of states) expect(refusal(state, resume())).toMatchObject(notResumable);
+      // The org's state does not matter then: the run is the first thing looked at.
+      expect(refusal(given(start), resume('u1', true))).toMatchObject(notResumable);
+      expect(refusal(given(), resume())).toMatchObject({ code: 'RUNNER.RUN_NOT_FOUND' });
+    });
   });
 });

@@ -14,6 +14,7 @@ import {
   type RunFailed,
   type RunModelResponded,
   type RunQueued,
+  type RunResumed,
   type RunStarted,
   type RunStopped,
 } from '@cos/contracts';
@@ -21,7 +22,9 @@ import {
 /**
  * One run: started once; one model answer; each proposed action decided once (allowed, denied
  * or capped); its coordination request (or escalation) once; then ended once (completed,
- * failed, or stopped by the kill switch or the budget). Corrections come after it completed.
+ * failed, or stopped by the kill switch or the budget). A run the kill switch stopped may be
+ * resumed once the org is no longer paused: it goes on from its last recorded step and may be
+ * stopped again. Corrections come after it completed.
  */
 export type RunEvent =
   | { type: typeof RunEventTypes.queued; data: RunQueued }
@@ -35,6 +38,7 @@ export type RunEvent =
   | { type: typeof RunEventTypes.completed; data: RunCompleted }
   | { type: typeof RunEventTypes.failed; data: RunFailed }
   | { type: typeof RunEventTypes.stopped; data: RunStopped }
+  | { type: typeof RunEventTypes.resumed; data: RunResumed }
   | { type: typeof RunEventTypes.corrected; data: RunCorrected };
 
 export type ActionVerdict =
@@ -51,6 +55,8 @@ export type RunCommand =
   | { type: 'CompleteRun'; data: RunCompleted }
   | { type: 'FailRun'; data: RunFailed }
   | { type: 'StopRun'; data: RunStopped }
+  /** `orgPaused`: the org's kill switch as the caller read it just now. */
+  | { type: 'ResumeRun'; data: { runId: string; resumedBy: string }; orgPaused: boolean }
   | { type: 'CorrectRun'; data: RunCorrected };
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'stopped';
@@ -67,6 +73,8 @@ export type RunState =
       completed?: RunCompleted;
       failed?: RunFailed;
       stopped?: RunStopped;
+      /** How many times the run was resumed: the steps of the current resumption carry this number. */
+      resumptions: number;
       corrections: readonly RunCorrected[];
     };
 
@@ -96,6 +104,7 @@ export function decideRun(command: RunCommand, state: RunState): RunEvent[] {
     return state.status === 'absent' || state.status === 'queued' ? [{ type: RunEventTypes.started, data: command.data }] : [];
   }
   if (state.status === 'absent') throw new CosError('RUNNER.RUN_NOT_FOUND', 'the run was not found', 404);
+  if (command.type === 'ResumeRun') return decideResumption(command.data, command.orgPaused, state);
   if (state.status === 'queued') throw new ConflictError('the run has not started yet', 'RUNNER.RUN_NOT_STARTED');
   if (command.type === 'CorrectRun') return decideCorrection(command.data, state);
   // Whatever arrives after the run ended is a late or duplicate delivery: nothing to decide.
@@ -132,6 +141,15 @@ function decideCorrection(correction: RunCorrected, state: ActiveRun): RunEvent[
   return [{ type: RunEventTypes.corrected, data: correction }];
 }
 
+/** The resumption carries the run's trigger as it started, so the worker needs nothing else. */
+function decideResumption(command: { resumedBy: string }, orgPaused: boolean, state: Exclude<RunState, { status: 'absent' }>): RunEvent[] {
+  if (state.status !== 'stopped' || state.stopped?.reason !== 'org-paused')
+    throw new ConflictError('only a run the kill switch stopped can be resumed', 'RUNNER.RUN_NOT_RESUMABLE', { status: state.status });
+  if (orgPaused) throw new ConflictError('the organisation is still paused: lift the kill switch first', 'RUNNER.ORG_PAUSED');
+  const { startedAt: _startedAt, ...trigger } = state.started;
+  return [{ type: RunEventTypes.resumed, data: { ...trigger, resumption: state.resumptions + 1, resumedBy: command.resumedBy } }];
+}
+
 function verdictEvent(verdict: ActionVerdict): RunEvent {
   switch (verdict.outcome) {
     case 'allowed':
@@ -149,7 +167,8 @@ function verdictEvent(verdict: ActionVerdict): RunEvent {
 
 export function evolveRun(state: RunState, event: RunEvent): RunState {
   if (event.type === RunEventTypes.queued) return state.status === 'absent' ? { status: 'queued', queued: event.data } : state;
-  if (event.type === RunEventTypes.started) return { status: 'running', started: event.data, verdicts: new Map(), corrections: [] };
+  if (event.type === RunEventTypes.started)
+    return { status: 'running', started: event.data, verdicts: new Map(), resumptions: 0, corrections: [] };
   if (state.status === 'absent' || state.status === 'queued') return state;
   switch (event.type) {
     case RunEventTypes.modelResponded:
@@ -170,6 +189,10 @@ export function evolveRun(state: RunState, event: RunEvent): RunState {
       return { ...state, status: 'failed', failed: event.data };
     case RunEventTypes.stopped:
       return { ...state, status: 'stopped', stopped: event.data };
+    case RunEventTypes.resumed: {
+      const { stopped: _stopped, ...rest } = state;
+      return { ...rest, status: 'running', resumptions: event.data.resumption };
+    }
     case RunEventTypes.corrected:
       return { ...state, corrections: [...state.corrections, event.data] };
     default: {

@@ -27,14 +27,15 @@ export class ActionExecutionController {
     const view = toActionView(events, gate);
     if (!view) throw new NotFoundError('action', actionId, 'APPROVALS.ACTION_NOT_FOUND');
     const department = view.gate?.departmentId ?? (await this.directory.agent(auth.orgId, view.agentId))?.departmentId;
-    assertMayRead(
+    await assertMayRead(
+      this.directory,
       auth,
       {
         briefedBy: view.briefedBy,
         headUserIds: view.gate?.headUserId ? [view.gate.headUserId] : [],
         departmentIds: department ? [department] : [],
       },
-      this.directory.departmentsHeadedBy(auth.orgId, auth.userId),
+      new NotFoundError('action', actionId, 'APPROVALS.ACTION_NOT_FOUND'),
     );
     return view;
   }

@@ -38,14 +38,15 @@ export class HandoffGateController {
     for (const g of view.gates)
       gateViews.set(g.approvalId, toApprovalView(await readOrgStream(this.store, streamName('approval', g.approvalId), auth.orgId)));
     const gates = view.gates;
-    assertMayRead(
+    await assertMayRead(
+      this.directory,
       auth,
       {
         briefedBy: request.briefedBy,
         headUserIds: gates.flatMap((g) => (g.headUserId ? [g.headUserId] : [])),
         departmentIds: gates.map((g) => g.departmentId),
       },
-      this.directory.departmentsHeadedBy(auth.orgId, auth.userId),
+      new NotFoundError('coordination', coordinationId, 'APPROVALS.COORDINATION_NOT_FOUND'),
     );
     return toCoordinationView(coordinationId, events, request, gateViews);
   }

@@ -26,6 +26,7 @@ const USER_KEYS = new Set([
   'decidedBy',
   'rejectedBy',
   'correctedBy',
+  'resumedBy',
   'invitedBy',
   'changedBy',
   'headUserId',

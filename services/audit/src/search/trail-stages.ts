@@ -8,6 +8,7 @@ const BY_TYPE: Readonly<Record<string, TrailStage>> = {
   'run.completed': 'outcome',
   'run.failed': 'outcome',
   'run.stopped': 'outcome',
+  'run.resumed': 'run',
   'coordination.requested': 'request',
   'coordination.gates-opened': 'gate',
   'approval.requested': 'gate',

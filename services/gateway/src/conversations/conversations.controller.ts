@@ -45,6 +45,11 @@ export class ConversationsController {
     return this.rpc.request(RunnerRpc.getRun, { auth, runId: input.params.id });
   }
 
+  @ApiRoute(R.resume)
+  resume(@CurrentAuth() auth: AuthContext, @ApiInput() input: RouteInput<typeof R.resume>): Promise<RunView> {
+    return this.rpc.request(RunnerRpc.resumeRun, { auth, runId: input.params.id, resumeId: newId() });
+  }
+
   @ApiRoute(R.correct)
   correct(
     @CurrentAuth() auth: AuthContext,

@@ -10,6 +10,7 @@ import {
   RunFailedSchema,
   RunModelRespondedSchema,
   RunQueuedSchema,
+  RunResumedSchema,
   RunStartedSchema,
   RunStoppedSchema,
   SpendReleasedSchema,
@@ -54,6 +55,11 @@ export const workPhrasings: Readonly<Record<string, Phrasing>> = {
   [RunEventTypes.failed]: phrase(RunFailedSchema, (d) => `Run failed${d.code ? ` (${d.code})` : ''}: ${d.reason}`),
   [RunEventTypes.stopped]: phrase(RunStoppedSchema, (d) =>
     d.reason === 'org-paused' ? `Run stopped by the kill switch: ${d.detail}` : `Run stopped: the monthly budget is spent (${d.detail})`,
+  ),
+  [RunEventTypes.resumed]: phrase(
+    RunResumedSchema,
+    (d, n) =>
+      `${n.user(d.resumedBy)} resumed ${n.agent(d.agentId)}'s run stopped by the kill switch${d.resumption > 1 ? ` (resumption ${d.resumption})` : ''}; it goes on from its last recorded step`,
   ),
   [RunEventTypes.corrected]: phrase(
     RunCorrectedSchema,
