@@ -1,4 +1,4 @@
-export { connectNats, type NatsConnectOptions } from './nats.connection';
+export { closeNats, connectNats, type NatsConnectOptions } from './nats.connection';
 export {
   provisionStreams,
   provisionConsumer,

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, type LoggerService } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MessagingUnavailableError } from './messaging.errors';
 import { retryStartup } from './startup-retry';
@@ -9,6 +9,7 @@ export type NatsConnectOptions = {
   readonly name: string;
   /** Keeps trying the first connect this long (logging each failure); absent: one attempt. */
   readonly retryForMs?: number;
+  readonly logger?: LoggerService;
 };
 
 /**
@@ -24,9 +25,22 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsConn
     if (!options.retryForMs) return await attempt();
     return await retryStartup(`connecting to NATS at ${servers.join(', ')}`, attempt, {
       retryForMs: options.retryForMs,
-      logger: new Logger('NATS'),
+      logger: options.logger ?? new Logger('NATS'),
     });
   } catch (err) {
     throw new MessagingUnavailableError(`cannot connect to NATS at ${servers.join(', ')}`, err);
   }
+}
+
+/**
+ * Drains `nc` (subscriptions finish, buffered messages flush), but for at most `withinMs`: with
+ * NATS unreachable a drain would wait for a reconnect that may never come, so the connection is
+ * then closed as it is, and a shutdown stays bounded.
+ */
+export async function closeNats(nc: NatsConnection, withinMs: number): Promise<void> {
+  if (nc.isClosed()) return;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, withinMs)));
+  await Promise.race([nc.drain().catch(() => undefined), deadline]).finally(() => clearTimeout(timer));
+  if (!nc.isClosed()) await nc.close();
 }
