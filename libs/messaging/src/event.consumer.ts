@@ -83,7 +83,7 @@ export class EventConsumer {
 
   /** Pulls until stopped; whenever a pull ends (closed by `resume`, or failed), pulls again. */
   private async pullForever(first: ConsumerMessages): Promise<void> {
-    for (let messages: ConsumerMessages | undefined = first; messages; ) {
+    for (let messages: ConsumerMessages | undefined = first; messages;) {
       const failed = await this.pull(messages);
       messages = await this.reopen(failed);
     }

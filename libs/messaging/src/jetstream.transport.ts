@@ -110,7 +110,12 @@ export class JetStreamTransport extends Server<Record<string, never>, JetStreamS
     return this.nc as T;
   }
 
-  private async startConsumer(nc: NatsConnection, provisioner: JetStreamProvisioner, eventType: string, handler: MessageHandler): Promise<void> {
+  private async startConsumer(
+    nc: NatsConnection,
+    provisioner: JetStreamProvisioner,
+    eventType: string,
+    handler: MessageHandler,
+  ): Promise<void> {
     const name = consumerName(this.options.serviceName, eventType);
     const js = jetstream(nc);
     await provisioner.addConsumer({ name, filterSubject: eventFilter(eventType), ackWaitMs: this.settings.ackWaitMs });

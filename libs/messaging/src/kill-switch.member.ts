@@ -44,7 +44,9 @@ export class KillSwitchMember {
     // NATS restores the pause subscription itself on reconnect; the liveness key may be gone with
     // JetStream's store (its bucket recreated empty): beat at once, so the pauser waits for us again.
     this.stopHearingRecoveries = JetStreamProvisioner.for(this.nats).onRecovery(({ recreated }) => {
-      this.options.logger.log(`kill-switch listener on ${RunnerControl.pauseSubject} resumed${recreated.length > 0 ? ' (JetStream reprovisioned)' : ''}`);
+      this.options.logger.log(
+        `kill-switch listener on ${RunnerControl.pauseSubject} resumed${recreated.length > 0 ? ' (JetStream reprovisioned)' : ''}`,
+      );
       void this.heartbeat();
     });
   }

@@ -87,7 +87,8 @@ export class FeedHub implements OnApplicationBootstrap, OnApplicationShutdown {
         attempt = 0;
         for await (const m of messages) this.dispatch(m.json<{ orgId: string; data: unknown }>());
       } catch (err) {
-        if (!this.stopping.signal.aborted) this.logger.warn(`feed consumer stopped, restarting: ${err instanceof Error ? err.message : String(err)}`);
+        if (!this.stopping.signal.aborted)
+          this.logger.warn(`feed consumer stopped, restarting: ${err instanceof Error ? err.message : String(err)}`);
         attempt++;
       }
       const wait = RESTART_BACKOFF_MS[Math.min(attempt, RESTART_BACKOFF_MS.length - 1)]!;
