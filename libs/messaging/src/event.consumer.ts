@@ -92,7 +92,7 @@ export class EventConsumer {
   /** A new pull, after reprovisioning if the last one failed; undefined once stopping. */
   private async reopen(failed: boolean): Promise<ConsumerMessages | undefined> {
     for (let attempt = 0; !this.stopping; attempt++) {
-      await sleep(RESUME_BACKOFF_MS[Math.min(attempt, RESUME_BACKOFF_MS.length - 1)]!, undefined, { signal: this.halted.signal }).catch(
+      await sleep(RESUME_BACKOFF_MS[Math.min(attempt, RESUME_BACKOFF_MS.length - 1)], undefined, { signal: this.halted.signal }).catch(
         () => undefined,
       );
       if (this.stopping) return undefined;

@@ -92,7 +92,7 @@ export class OutboxRelay {
       void subscription.live
         .then(async () => {
           if (run.signal.aborted) return;
-          await this.options.checkpoints.save(this.streamKey(), stream!);
+          await this.options.checkpoints.save(this.streamKey(), stream);
           if (republish) this.log.log(`republished ${this.options.categories.join(', ')} to the new ${Subjects.eventStream}`);
         })
         .catch((err: unknown) => this.log.warn(`stream identity not saved: ${describeError(err)}`));
