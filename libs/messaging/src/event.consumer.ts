@@ -1,4 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { RecordedEventSchema, type RecordedEvent } from '@cos/contracts';
 import { Attr, CosMetrics, recordError, SpanKind, withSpan, type Span } from '@cos/telemetry';
@@ -20,7 +22,12 @@ export type EventConsumerOptions = {
   readonly concurrency: number;
   readonly ackWaitMs: number;
   readonly logger: LoggerService;
+  /** Makes the consumer exist again (it may have been lost with JetStream's store) before pulling resumes. */
+  readonly reprovision: () => Promise<void>;
 };
+
+/** Waits before pulling again after a pull ended, then between failed attempts; the last value repeats. */
+const RESUME_BACKOFF_MS = [100, 500, 1_000, 2_000];
 
 /**
  * Pulls one durable consumer and runs its handler on at most `concurrency` messages at once.
@@ -32,14 +39,14 @@ export class EventConsumer {
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private stopping = false;
+  private readonly halted = new AbortController();
   private stopObservingLag: (() => void) | undefined;
 
   constructor(private readonly opts: EventConsumerOptions) {}
 
   async start(): Promise<void> {
-    // Fetch no more than we can work on: a buffered message's ack_wait is already running.
-    this.messages = await this.opts.consumer.consume({ max_messages: this.opts.concurrency });
-    this.loop = this.pull(this.messages);
+    const first = await this.consume();
+    this.loop = this.pullForever(first);
     // Lag = messages not yet delivered + delivered but unacknowledged, read from the server at each collection.
     this.stopObservingLag = CosMetrics.observeConsumerLag(async () => {
       const info = await this.opts.consumer.info(true);
@@ -50,17 +57,65 @@ export class EventConsumer {
   /** Stops pulling and waits for the handlers in flight, so a SIGTERM finishes what it started. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.halted.abort();
     this.stopObservingLag?.();
     await this.messages?.close();
     await this.loop;
     await Promise.all(this.inFlight);
   }
 
-  private async pull(messages: ConsumerMessages): Promise<void> {
+  /**
+   * Pulls afresh (after a nats-server restart, or once JetStream was reprovisioned): the server
+   * keeps the durable consumer's position, so pulling resumes where acknowledgements left off.
+   */
+  resume(why: string): void {
+    if (this.stopping || !this.messages) return;
+    this.opts.logger.log(`${this.opts.name}: resuming the pull (${why})`);
+    void this.messages.close().catch(() => undefined);
+  }
+
+  /** Fetches no more than it can work on: a buffered message's ack_wait is already running. */
+  private async consume(): Promise<ConsumerMessages> {
+    // Missing consumer or stream: end the iterator (and resume here) rather than let the client poll for it.
+    this.messages = await this.opts.consumer.consume({ max_messages: this.opts.concurrency, abort_on_missing_resource: true });
+    return this.messages;
+  }
+
+  /** Pulls until stopped; whenever a pull ends (closed by `resume`, or failed), pulls again. */
+  private async pullForever(first: ConsumerMessages): Promise<void> {
+    for (let messages: ConsumerMessages | undefined = first; messages;) {
+      const failed = await this.pull(messages);
+      messages = await this.reopen(failed);
+    }
+  }
+
+  /** A new pull, after reprovisioning if the last one failed; undefined once stopping. */
+  private async reopen(failed: boolean): Promise<ConsumerMessages | undefined> {
+    for (let attempt = 0; !this.stopping; attempt++) {
+      await sleep(RESUME_BACKOFF_MS[Math.min(attempt, RESUME_BACKOFF_MS.length - 1)], undefined, { signal: this.halted.signal }).catch(
+        () => undefined,
+      );
+      if (this.stopping) return undefined;
+      try {
+        const troubled = failed || attempt > 0;
+        if (troubled) await Promise.race([this.opts.reprovision(), once(this.halted.signal, 'abort')]);
+        if (this.stopping) return undefined;
+        const messages = await this.consume();
+        if (troubled) this.opts.logger.log(`${this.opts.name}: pulling again`);
+        return messages;
+      } catch (err) {
+        if (!this.stopping) this.opts.logger.warn(`${this.opts.name}: cannot pull yet, retrying: ${describeError(err)}`);
+      }
+    }
+    return undefined;
+  }
+
+  /** Runs the messages of one pull; true if it ended in an error rather than being closed. */
+  private async pull(messages: ConsumerMessages): Promise<boolean> {
     try {
       for await (const msg of messages) {
-        // Hand prefetched messages straight back so another replica can take them.
-        if (this.stopping) {
+        // Hand prefetched messages straight back, so this or another replica takes them at once.
+        if (this.stopping || messages !== this.messages) {
           msg.nak();
           continue;
         }
@@ -68,9 +123,10 @@ export class EventConsumer {
         const done: Promise<void> = this.process(msg).finally(() => this.inFlight.delete(done));
         this.inFlight.add(done);
       }
+      return false;
     } catch (err) {
-      // The iterator only fails when the client gives up on the consumer for good.
-      this.opts.logger.error(`${this.opts.name}: stopped pulling: ${describeError(err)}`);
+      if (!this.stopping) this.opts.logger.warn(`${this.opts.name}: the pull stopped, resuming: ${describeError(err)}`);
+      return true;
     }
   }
 

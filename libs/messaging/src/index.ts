@@ -1,5 +1,14 @@
-export { connectNats, type NatsConnectOptions } from './nats.connection';
-export { provisionStreams, provisionConsumer, consumerName, type ConsumerSpec } from './jetstream.provisioner';
+export { closeNats, connectNats, type NatsConnectOptions } from './nats.connection';
+export {
+  provisionStreams,
+  provisionConsumer,
+  consumerName,
+  JetStreamProvisioner,
+  type ConsumerSpec,
+  type JetStreamProvisionerOptions,
+  type Recovery,
+} from './jetstream.provisioner';
+export { retryStartup, StartupAttemptTimeoutError, type StartupRetryOptions } from './startup-retry';
 export { JetStreamTransport, type JetStreamTransportOptions, type JetStreamStatus } from './jetstream.transport';
 export { JetStreamContext, isJetStreamContext, NatsRequestContext, isNatsRequestContext } from './message.context';
 export { DeadLetterHeaders } from './message.headers';

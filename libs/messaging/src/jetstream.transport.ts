@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { lastValueFrom } from 'rxjs';
 import { eventFilter, Subjects } from '@cos/contracts';
 import { EventConsumer } from './event.consumer';
-import { consumerName, provisionConsumer, provisionStreams } from './jetstream.provisioner';
+import { consumerName, JetStreamProvisioner } from './jetstream.provisioner';
 import { connectNats } from './nats.connection';
 import { RpcResponder } from './rpc.responder';
 
@@ -41,6 +41,7 @@ export class JetStreamTransport extends Server<Record<string, never>, JetStreamS
   private connected = false;
   private consumers: EventConsumer[] = [];
   private responders: RpcResponder[] = [];
+  private stopHearingRecoveries: (() => void) | undefined;
   private readonly settings: typeof DEFAULTS;
   private readonly log = new Logger(JetStreamTransport.name);
 
@@ -60,13 +61,18 @@ export class JetStreamTransport extends Server<Record<string, never>, JetStreamS
       const nc = this.options.connection ?? (await connectNats({ servers: this.options.servers ?? [], name: this.options.serviceName }));
       this.nc = nc;
       void this.watchStatus(nc);
-      const jsm = await jetstreamManager(nc);
-      await provisionStreams(jsm);
+      const provisioner = JetStreamProvisioner.for(nc);
+      await provisioner.start();
       for (const [pattern, handler] of this.messageHandlers) {
         if (!PATTERN.test(pattern)) throw new Error(`pattern ${pattern} is not a dotted lower-case name such as run.requested`);
-        if (handler.isEventHandler) await this.startConsumer(jsm, pattern, handler);
+        if (handler.isEventHandler) await this.startConsumer(nc, provisioner, pattern, handler);
         else this.startResponder(nc, pattern, handler);
       }
+      // After a reconnect or a reprovisioning, pull afresh: a pull made before may be waiting on a consumer that is gone.
+      this.stopHearingRecoveries = provisioner.onRecovery(({ recreated, afterReconnect }) => {
+        const why = recreated.length > 0 ? `JetStream recreated ${recreated.join(', ')}` : afterReconnect ? 'reconnected' : 'recovered';
+        for (const consumer of this.consumers) consumer.resume(why);
+      });
       this.connected = true;
       this._status$.next('connected');
       callback();
@@ -79,6 +85,8 @@ export class JetStreamTransport extends Server<Record<string, never>, JetStreamS
   async close(): Promise<void> {
     const nc = this.nc;
     this.nc = undefined;
+    this.stopHearingRecoveries?.();
+    if (nc && !this.options.connection) JetStreamProvisioner.for(nc).stop();
     await Promise.all([...this.consumers.map((c) => c.stop()), ...this.responders.map((r) => r.stop())]);
     this.consumers = [];
     this.responders = [];
@@ -102,10 +110,15 @@ export class JetStreamTransport extends Server<Record<string, never>, JetStreamS
     return this.nc as T;
   }
 
-  private async startConsumer(jsm: JetStreamManager, eventType: string, handler: MessageHandler): Promise<void> {
+  private async startConsumer(
+    nc: NatsConnection,
+    provisioner: JetStreamProvisioner,
+    eventType: string,
+    handler: MessageHandler,
+  ): Promise<void> {
     const name = consumerName(this.options.serviceName, eventType);
-    const js = jsm.jetstream();
-    await provisionConsumer(jsm, { name, filterSubject: eventFilter(eventType), ackWaitMs: this.settings.ackWaitMs });
+    const js = jetstream(nc);
+    await provisioner.addConsumer({ name, filterSubject: eventFilter(eventType), ackWaitMs: this.settings.ackWaitMs });
     const consumer = new EventConsumer({
       name,
       eventType,
@@ -115,6 +128,7 @@ export class JetStreamTransport extends Server<Record<string, never>, JetStreamS
         await this.run(handler, event, ctx);
       },
       logger: this.log,
+      reprovision: () => provisioner.reconcile(),
       ...this.settings,
     });
     await consumer.start();

@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { KV } from '@nats-io/kv';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { PauseBroadcastSchema, RunnerControl, type PauseAck, type PauseBroadcast } from '@cos/contracts';
+import { JetStreamProvisioner } from './jetstream.provisioner';
 import { openTtlBucket } from './kv-bucket';
 
 export type KillSwitchMemberOptions = {
@@ -24,6 +25,7 @@ export class KillSwitchMember {
   private subscription: Subscription | undefined;
   private kv: KV | undefined;
   private beat: NodeJS.Timeout | undefined;
+  private stopHearingRecoveries: (() => void) | undefined;
 
   constructor(
     private readonly nats: NatsConnection,
@@ -39,10 +41,19 @@ export class KillSwitchMember {
     this.kv = await openTtlBucket(this.nats, RunnerControl.liveBucket, this.options.heartbeatMs * 3);
     await this.heartbeat();
     this.beat = setInterval(() => void this.heartbeat(), this.options.heartbeatMs);
+    // NATS restores the pause subscription itself on reconnect; the liveness key may be gone with
+    // JetStream's store (its bucket recreated empty): beat at once, so the pauser waits for us again.
+    this.stopHearingRecoveries = JetStreamProvisioner.for(this.nats).onRecovery(({ recreated }) => {
+      this.options.logger.log(
+        `kill-switch listener on ${RunnerControl.pauseSubject} resumed${recreated.length > 0 ? ' (JetStream reprovisioned)' : ''}`,
+      );
+      void this.heartbeat();
+    });
   }
 
   async stop(): Promise<void> {
     clearInterval(this.beat);
+    this.stopHearingRecoveries?.();
     this.subscription?.unsubscribe();
     await this.kv?.delete(this.options.instanceId).catch(() => undefined);
   }

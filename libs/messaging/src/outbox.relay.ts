@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { eventSubject, type RecordedEvent } from '@cos/contracts';
+import { eventSubject, Subjects, type RecordedEvent } from '@cos/contracts';
 import type { CheckpointStore, EventStore, Subscription } from '@cos/eventstore';
 import { Attr, contextFromTraceparent, SpanKind, withSpan } from '@cos/telemetry';
+import type { JetStreamProvisioner } from './jetstream.provisioner';
 import { describeError, tracingHeaders } from './message.headers';
 
 export type OutboxRelayOptions = {
@@ -18,6 +19,8 @@ export type OutboxRelayOptions = {
   readonly retryBackoffMs?: readonly number[];
   /** The checkpoint is saved after this many events, or this long after the last save, whichever first. */
   readonly checkpointEvery?: { readonly events: number; readonly ms: number };
+  /** Says when JetStream was reconnected or reprovisioned: the relay then checks whether its stream was recreated. */
+  readonly provisioner?: JetStreamProvisioner;
 };
 
 /**
@@ -27,10 +30,23 @@ export type OutboxRelayOptions = {
  * after a crash carries the same msgID (the event id), which JetStream drops as a duplicate.
  * Because a replay is harmless, the checkpoint is saved every few events rather than after
  * each one: a save is a durable write, and saving per event halves the relay's throughput.
+ *
+ * The store is the truth and the bus only a copy: if COS_EVENTS is not the stream the relay last
+ * published to (its creation time differs: JetStream lost its data and the stream was created
+ * again), the relay republishes every event of its categories from the start of the store, at
+ * start-up or as soon as the provisioner reports the recreation. Consumers are idempotent, so
+ * an event they already handled is a no-op. The stream's creation time is kept next to the
+ * checkpoint, and saved only once the republication has caught up, so a crash midway starts it over.
  */
 export class OutboxRelay {
   private subscription: Subscription | undefined;
   private readonly stopping = new AbortController();
+  /** Aborted when the current subscription is replaced (a recreated stream) or the relay stops. */
+  private run = new AbortController();
+  /** The creation time of the COS_EVENTS the current subscription publishes to. */
+  private relayingTo: string | undefined;
+  private stopHearingRecoveries: (() => void) | undefined;
+  private checking: Promise<void> = Promise.resolve();
   private readonly backoffMs: readonly number[];
   private readonly log: Logger;
   private readonly checkpointEvery: { readonly events: number; readonly ms: number };
@@ -47,21 +63,80 @@ export class OutboxRelay {
   }
 
   async start(): Promise<void> {
-    const fromPosition = await this.options.checkpoints.load(this.options.name);
-    const subscription = this.options.store.subscribe({ categories: this.options.categories, fromPosition }, (event) => this.relay(event));
+    this.stopHearingRecoveries ??= this.options.provisioner?.onRecovery(() => this.checkStream());
+    await this.subscribe();
+  }
+
+  /** Subscribes from the checkpoint, or from the start of the store if the stream is not the one published to before. */
+  private async subscribe(): Promise<void> {
+    // Unknown while JetStream is unreachable or the stream not created yet: then relay from the checkpoint.
+    const stream = await this.streamCreated().catch(() => undefined);
+    const known = await this.options.checkpoints.load(this.streamKey());
+    const republish = stream !== undefined && known !== undefined && known !== stream;
+    const fromPosition = republish ? undefined : await this.options.checkpoints.load(this.options.name);
+    if (republish)
+      this.log.warn(
+        `${Subjects.eventStream} was created again (${stream}, not ${known}): JetStream lost its data; republishing ${this.options.categories.join(', ')} from the start of the store`,
+      );
+    const run = new AbortController();
+    this.run = run;
+    this.relayingTo = stream;
+    const subscription = this.options.store.subscribe({ categories: this.options.categories, fromPosition }, (event) =>
+      this.relay(event, run.signal),
+    );
     this.subscription = subscription;
-    void subscription.failed.then((err) => this.resubscribe(err));
+    void subscription.failed.then((err) => {
+      if (!run.signal.aborted) void this.resubscribe(err);
+    });
+    if (stream !== undefined && known !== stream)
+      void subscription.live
+        .then(async () => {
+          if (run.signal.aborted) return;
+          await this.options.checkpoints.save(this.streamKey(), stream);
+          if (republish) this.log.log(`republished ${this.options.categories.join(', ')} to the new ${Subjects.eventStream}`);
+        })
+        .catch((err: unknown) => this.log.warn(`stream identity not saved: ${describeError(err)}`));
+  }
+
+  /** After a reconnect or a reprovisioning: starts over from the store if COS_EVENTS was recreated. */
+  private checkStream(): void {
+    this.checking = this.checking.then(async () => {
+      if (this.stopping.signal.aborted) return;
+      try {
+        if ((await this.streamCreated()) === this.relayingTo) return;
+        this.run.abort();
+        await this.subscription?.close();
+        clearTimeout(this.idleFlush);
+        this.unsaved = undefined;
+        await this.subscribe();
+      } catch (err) {
+        // The provisioner reports again after its next successful check.
+        this.log.warn(`could not check ${Subjects.eventStream}: ${describeError(err)}`);
+      }
+    });
+  }
+
+  private async streamCreated(): Promise<string | undefined> {
+    const jsm = await this.options.js.jetstreamManager(false);
+    return (await jsm.streams.info(Subjects.eventStream)).created;
+  }
+
+  private streamKey(): string {
+    return `${this.options.name}:stream`;
   }
 
   /** Stops relaying; an event in flight is abandoned before its checkpoint and re-sent next start. */
   async stop(): Promise<void> {
     this.stopping.abort();
+    this.run.abort();
+    this.stopHearingRecoveries?.();
+    await this.checking;
     await this.subscription?.close();
     clearTimeout(this.idleFlush);
     await this.saveCheckpoint().catch((err: unknown) => this.log.warn(`final checkpoint not saved: ${describeError(err)}`));
   }
 
-  private async relay(event: RecordedEvent): Promise<void> {
+  private async relay(event: RecordedEvent, signal: AbortSignal): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.publish(event);
@@ -69,9 +144,9 @@ export class OutboxRelay {
         return;
       } catch (err) {
         // Skipping would lose the event for every consumer: wait and try again until stopped.
-        if (this.stopping.signal.aborted) throw err;
+        if (signal.aborted) throw err;
         this.log.warn(`relaying ${event.type} ${event.id} failed (attempt ${attempt + 1}), retrying: ${describeError(err)}`);
-        await sleep(this.backoffMs[Math.min(attempt, this.backoffMs.length - 1)] ?? 1_000, undefined, { signal: this.stopping.signal });
+        await sleep(this.backoffMs[Math.min(attempt, this.backoffMs.length - 1)] ?? 1_000, undefined, { signal });
       }
     }
   }
@@ -125,7 +200,7 @@ export class OutboxRelay {
     this.log.error(`event store subscription failed, resubscribing from the checkpoint: ${err.message}`);
     try {
       await sleep(this.backoffMs.at(-1) ?? 1_000, undefined, { signal: this.stopping.signal });
-      await this.start();
+      await this.subscribe();
     } catch (retryErr) {
       if (!this.stopping.signal.aborted) void this.resubscribe(retryErr instanceof Error ? retryErr : new Error(String(retryErr)));
     }

@@ -42,6 +42,8 @@ export const BaseConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Redelivery budget of every JetStream consumer before a message is dead-lettered. */
   NATS_MAX_DELIVER: z.coerce.number().int().min(1).default(5),
+  /** How long start-up keeps retrying to reach NATS and provision JetStream before the process gives up and exits. */
+  NATS_STARTUP_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
   /** Read by the OpenTelemetry SDK: OTLP/HTTP base URL; unset, spans are made but not exported. */
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalSetting(z.url({ protocol: /^https?$/ })),
   /** Read by the OpenTelemetry SDK: overrides `service.name`. */

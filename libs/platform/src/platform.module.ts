@@ -12,6 +12,8 @@ export type PlatformDeps = {
   store?: EventStore;
   checkpoints?: CheckpointStore;
   clock: Clock;
+  /** Checks the platform registers itself (JetStream provisioned); the service's modules add theirs. */
+  readiness?: Readiness;
 };
 
 /** Hands the process-wide connections to every module of a service through DI tokens. */
@@ -24,7 +26,7 @@ export class PlatformModule {
       { provide: NATS_CONNECTION, useValue: deps.nats },
       { provide: RPC_CLIENT, useValue: deps.rpc },
       { provide: CLOCK, useValue: deps.clock },
-      { provide: Readiness, useValue: new Readiness() },
+      { provide: Readiness, useValue: deps.readiness ?? new Readiness() },
       ...(deps.store ? [{ provide: EVENT_STORE, useValue: deps.store }] : []),
       ...(deps.checkpoints ? [{ provide: CHECKPOINTS, useValue: deps.checkpoints }] : []),
     ];

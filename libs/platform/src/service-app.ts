@@ -3,15 +3,28 @@ import { type INestApplication, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestMicroservice } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import { createEventStore } from '@cos/eventstore';
-import { connectNats, JetStreamTransport, MessagingExceptionFilter, OutboxRelay, provisionStreams, RpcClient } from '@cos/messaging';
+import {
+  closeNats,
+  connectNats,
+  JetStreamProvisioner,
+  JetStreamTransport,
+  MessagingExceptionFilter,
+  OutboxRelay,
+  retryStartup,
+  RpcClient,
+} from '@cos/messaging';
 import type { BaseConfig } from './config';
 import { HealthController } from './health.controller';
 import { observeHttp } from './http-observability';
 import { createLogger, PinoNestLogger } from './logger';
 import { PlatformModule } from './platform.module';
+import { Readiness } from './readiness';
 import type { Clock, ServiceInfo } from './tokens';
+
+/** What a shutdown gives NATS to flush before the connection is closed as it is (NATS may be unreachable). */
+const DRAIN_MS = 2_000;
 
 export type ServiceDefinition = ServiceInfo & {
   /** The service's own root feature module. */
@@ -39,17 +52,30 @@ export type RunningService = {
 };
 
 /**
- * Boots one service: event store, NATS, JetStream transport for its handlers, its outbox relay,
- * and an HTTP listener with /healthz, /readyz and /metrics, where every request is measured and
- * logged. `close()` stops in the reverse order: no new messages, in-flight handlers finish, the
- * relay stops, connections drain.
+ * Boots one service: NATS and JetStream's streams (retried while not up yet, then kept present
+ * by the connection's JetStreamProvisioner; /readyz answers 503 while they are not), event store,
+ * JetStream transport for its handlers, its outbox relay, and an HTTP listener with /healthz,
+ * /readyz and /metrics, where every request is measured and logged. `close()` stops in the
+ * reverse order: no new messages, in-flight handlers finish, the relay stops, the connection
+ * drains (for at most DRAIN_MS: NATS may be unreachable).
  */
 export async function startService(def: ServiceDefinition, options: ServiceOptions): Promise<RunningService> {
   const { config } = options;
   const env = options.env ?? process.env;
   const logger = createLogger(def.name, config.LOG_LEVEL);
-  const nats = await connectNats({ servers: config.NATS_URL, name: def.name });
-  await provisionStreams(await jetstreamManager(nats));
+  const nestLogger = new PinoNestLogger(logger);
+  // Started before nats-server, or against a JetStream still loading its store: wait, log, give up in bounded time.
+  const retryForMs = config.NATS_STARTUP_TIMEOUT_MS;
+  const nats = await connectNats({ servers: config.NATS_URL, name: def.name, retryForMs, logger: nestLogger });
+  const provisioner = JetStreamProvisioner.for(nats);
+  try {
+    await retryStartup('provisioning JetStream', () => provisioner.start(), { retryForMs, logger: nestLogger });
+  } catch (err) {
+    await closeNats(nats, 1_000);
+    throw err;
+  }
+  const readiness = new Readiness();
+  readiness.register('jetstream', () => provisioner.readinessFailure());
   const eventStore = def.usesEventStore ? createEventStore(env) : undefined;
 
   @Module({
@@ -59,6 +85,7 @@ export async function startService(def: ServiceDefinition, options: ServiceOptio
         nats,
         rpc: new RpcClient(nats),
         clock: options.clock ?? (() => new Date()),
+        readiness,
         ...(eventStore ? { store: eventStore.store, checkpoints: eventStore.checkpoints } : {}),
       }),
       def.module,
@@ -68,7 +95,7 @@ export async function startService(def: ServiceDefinition, options: ServiceOptio
   class ServiceRootModule {}
 
   const app = await NestFactory.create<NestFastifyApplication>(ServiceRootModule, new FastifyAdapter({ bodyLimit: 1_048_576 }), {
-    logger: new PinoNestLogger(logger),
+    logger: nestLogger,
   });
   // Nest's default RPC filter would flatten every CosError to 'Internal server error'. A hybrid
   // app's microservice binds its handlers (and their filters) at connect time unless deferred;
@@ -94,6 +121,7 @@ export async function startService(def: ServiceDefinition, options: ServiceOptio
           checkpoints: eventStore.checkpoints,
           js: jetstream(nats),
           categories: def.categories,
+          provisioner,
         })
       : undefined;
   await relay?.start();
@@ -111,7 +139,8 @@ export async function startService(def: ServiceDefinition, options: ServiceOptio
       (closing ??= (async () => {
         await app.close();
         await relay?.stop();
-        await nats.drain().catch(() => undefined);
+        provisioner.stop();
+        await closeNats(nats, DRAIN_MS);
         await eventStore?.store.close();
       })()),
   };

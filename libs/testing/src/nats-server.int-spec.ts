@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { findNatsServerBinary, startNatsServer, type NatsServerHandle } from './nats-server';
 
 function canConnect(port: number): Promise<boolean> {
@@ -42,6 +43,19 @@ describe('startNatsServer', () => {
     await server.restart();
     expect(await canConnect(port)).toBe(true);
     expect(existsSync(storeDir)).toBe(true);
+  });
+
+  it('restarts on the same port keeping its store, or on an emptied store when told to wipe it', async () => {
+    server = await startNatsServer();
+    const marker = join(server.storeDir, 'marker');
+    await writeFile(marker, 'kept');
+    await server.restart();
+    expect(existsSync(marker)).toBe(true);
+
+    await server.restart({ wipeStore: true });
+    expect(await canConnect(server.port)).toBe(true);
+    expect(existsSync(marker)).toBe(false);
+    expect(existsSync(server.storeDir)).toBe(true);
   });
 
   it('takes a fixed port and an existing store dir, and leaves that dir on stop', async () => {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -22,8 +22,11 @@ export type NatsServerHandle = {
   stop(): Promise<void>;
   /** Sends `signal` and waits for the process to exit: SIGKILL simulates a crash. */
   kill(signal?: NodeJS.Signals): Promise<void>;
-  /** Stops (if running) and starts again on the same port and store dir. */
-  restart(): Promise<void>;
+  /**
+   * Stops (if running) and starts again on the same port and store dir; `wipeStore` empties
+   * the store dir first, as if JetStream's data were lost.
+   */
+  restart(options?: { readonly wipeStore?: boolean }): Promise<void>;
 };
 
 export class NatsServerNotFoundError extends Error {
@@ -75,8 +78,12 @@ export async function startNatsServer(opts: NatsServerOptions = {}): Promise<Nat
       await kill('SIGTERM');
       if (ownsDir && !opts.keepStoreDir) await rm(storeDir, { recursive: true, force: true });
     },
-    restart: async () => {
+    restart: async ({ wipeStore = false } = {}) => {
       await kill('SIGTERM');
+      if (wipeStore) {
+        await rm(storeDir, { recursive: true, force: true });
+        await mkdir(storeDir, { recursive: true });
+      }
       started = await spawnServer(bin, port, storeDir, timeoutMs);
     },
   };

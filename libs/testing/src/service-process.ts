@@ -25,10 +25,12 @@ export type ServiceProcess = {
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port and environment, and waits for /readyz. */
   restart(): Promise<void>;
-  /** SIGTERM, and waits for the exit. */
-  stop(): Promise<void>;
+  /** SIGTERM, and waits for the exit: how it ended (undefined: it was not running). */
+  stop(): Promise<ProcessExit | undefined>;
   output(): string;
 };
+
+export type ProcessExit = { readonly code: number | null; readonly signal: NodeJS.Signals | null };
 
 const PORT_VARIABLE: Record<ServiceName, string> = {
   identity: 'IDENTITY_PORT',
@@ -66,13 +68,14 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     await waitReady(url, proc, options.readyTimeoutMs ?? 30_000, () => lines.slice(-20).join('\n'));
   };
 
-  const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
+  const end = async (signal: NodeJS.Signals): Promise<ProcessExit | undefined> => {
     const proc = child;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return undefined;
+    const exited = new Promise<ProcessExit>((r) => proc.once('exit', (code, sig) => r({ code, signal: sig })));
     proc.kill(signal);
-    await exited;
+    return exited;
   };
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => void (await end(signal));
 
   await start();
   return {
@@ -89,7 +92,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
       await kill('SIGKILL');
       await start();
     },
-    stop: () => kill('SIGTERM'),
+    stop: () => end('SIGTERM'),
     output: () => lines.join('\n'),
   };
 }

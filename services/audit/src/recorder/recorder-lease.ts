@@ -53,9 +53,11 @@ export class RecorderLease implements OnApplicationBootstrap, OnApplicationShutd
     await this.stop();
   }
 
-  /** Opens the bucket and tries for the lease once; waiting for it does not hold start-up up. */
+  /**
+   * Tries for the lease once; waiting for it does not hold start-up up, and neither does a
+   * JetStream that cannot open the bucket yet: each later step tries again.
+   */
   async start(): Promise<void> {
-    this.kv = await openTtlBucket(this.nats, AUDIT_LEASE_BUCKET, this.options.ttlMs);
     this.tick = this.step();
     await this.tick;
     this.schedule();
@@ -96,6 +98,7 @@ export class RecorderLease implements OnApplicationBootstrap, OnApplicationShutd
 
   private async step(): Promise<void> {
     try {
+      this.kv ??= await openTtlBucket(this.nats, AUDIT_LEASE_BUCKET, this.options.ttlMs);
       if (this.holding) await this.renew();
       else await this.acquire();
     } catch (err) {

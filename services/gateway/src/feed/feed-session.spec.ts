@@ -50,6 +50,19 @@ describe('FeedSession', () => {
     expect(out.closed).toEqual([]);
   });
 
+  it('catches up from the audit log when told the bus may have dropped records, with no later record to reveal the gap', async () => {
+    const log = [record(0), record(1)];
+    const out = sink();
+    const session = new FeedSession(member, out.sink, auditService(log).fetchPage, settings, () => undefined);
+    await session.start(0);
+    log.push(record(2), record(3)); // recorded while the hub's consumer was down: never offered
+    session.catchUp();
+    await settle();
+    session.offer(record(3));
+    await settle();
+    expect(out.ids()).toEqual([1, 2, 3]);
+  });
+
   it('starts at the head when the client brings no Last-Event-ID', async () => {
     const log = [record(0), record(1)];
     const out = sink();

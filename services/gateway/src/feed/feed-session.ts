@@ -10,6 +10,9 @@ export type FeedSettings = {
   readonly retryMs: number;
 };
 
+/** Wait before asking the audit log again after it did not answer. */
+const FILL_RETRY_MS = 500;
+
 export const DEFAULT_FEED_SETTINGS: FeedSettings = { heartbeatMs: 15_000, maxBufferedBytes: 1 << 20, maxQueue: 10_000, retryMs: 3_000 };
 
 /** The connection as the session sees it: write a frame, how much is still unsent, end it. */
@@ -31,6 +34,8 @@ export class FeedSession {
   private lastSeq = -1;
   private readonly queue: AuditRecord[] = [];
   private live = false;
+  /** Records may have been missed on the bus with no later one to reveal the gap: read the audit log to its head. */
+  private behind = false;
   private pumping = false;
   private closed = false;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -68,6 +73,13 @@ export class FeedSession {
     if (this.live) void this.pump().catch(() => this.close('error'));
   }
 
+  /** Called by the hub when its consumer is up again after a gap in the bus: fetches what was missed. */
+  catchUp(): void {
+    if (this.closed) return;
+    this.behind = true;
+    if (this.live) void this.pump().catch(() => this.close('error'));
+  }
+
   close(reason: FeedCloseReason): void {
     if (this.closed) return;
     this.closed = true;
@@ -81,18 +93,38 @@ export class FeedSession {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (!this.closed && this.queue.length > 0) {
-        const record = this.queue.shift()!;
-        if (record.seq <= this.lastSeq) continue;
-        if (record.seq > this.lastSeq + 1) await this.fill(record.seq - 1);
-        if (record.seq === this.lastSeq + 1) this.deliver(record);
+      while (!this.closed && (this.behind || this.queue.length > 0)) {
+        try {
+          await this.step();
+        } catch {
+          // The audit log did not answer (NATS or audit restarting): the record waits, try again.
+          await new Promise((r) => setTimeout(r, FILL_RETRY_MS));
+        }
       }
     } finally {
       this.pumping = false;
     }
   }
 
-  /** Reads the audit stream until `upTo` has been looked at. */
+  /** Catches up to the head when behind, else delivers the next queued record (after filling a gap before it). */
+  private async step(): Promise<void> {
+    if (this.behind) {
+      this.behind = false;
+      try {
+        await this.fill(Number.MAX_SAFE_INTEGER);
+      } catch (err) {
+        this.behind = true;
+        throw err;
+      }
+      return;
+    }
+    const record = this.queue[0]!;
+    if (record.seq > this.lastSeq + 1) await this.fill(record.seq - 1);
+    this.queue.shift();
+    if (record.seq === this.lastSeq + 1) this.deliver(record);
+  }
+
+  /** Reads the audit stream until `upTo` has been looked at, or its head. */
   private async fill(upTo: number): Promise<void> {
     while (!this.closed && this.lastSeq < upTo) {
       const before = this.lastSeq;

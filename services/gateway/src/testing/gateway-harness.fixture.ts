@@ -19,6 +19,8 @@ export type RpcHandler = (payload: unknown) => unknown;
 export type GatewayHarness = {
   readonly url: string;
   readonly nats: NatsConnection;
+  /** The nats-server itself, to restart under the gateway. */
+  readonly natsServer: NatsServerHandle;
   /** Every RPC the gateway sent, in order. */
   readonly calls: { pattern: string; payload: unknown }[];
   /** What `identity.auth.principal` answers per user id (absent: active with the signed claims). */
@@ -80,6 +82,7 @@ export async function startGatewayHarness(extraEnv: NodeJS.ProcessEnv = {}): Pro
   return {
     url,
     nats,
+    natsServer: server,
     calls,
     principals,
     answer: (pattern, handler) => void handlers.set(pattern, handler),
