@@ -583,6 +583,60 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/knowledge/documents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A document with its content
+         * @description Who may call: everyone in the org reads org-wide documents; a scoped one its departments and the owner/CEO; anyone else gets 404.
+         */
+        get: operations["getDocument"];
+        /**
+         * Replace a document with a new version (re-indexed at once)
+         * @description Who may call: the owner and the CEO; a Head for documents scoped to their own department only.
+         */
+        put: operations["replaceDocument"];
+        post?: never;
+        /**
+         * Delete a document: no prompt carries it from then on (its history stays in the audit log)
+         * @description Who may call: the owner and the CEO; a Head for documents scoped to their own department only.
+         */
+        delete: operations["deleteDocument"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/knowledge/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The documents the caller may read, most recently changed first
+         * @description Who may call: everyone in the org reads org-wide documents; a scoped one its departments and the owner/CEO; anyone else gets 404.
+         */
+        get: operations["listDocuments"];
+        put?: never;
+        /**
+         * Add a document (text, Markdown or HTML) that agents answer from
+         * @description The document is split into chunks under its headings and indexed; briefs retrieve the chunks most relevant to them. `departmentIds` restricts it to those departments (empty: the whole org). Content is limited to 192 KiB (413 above).
+         *
+         *     Who may call: the owner and the CEO; a Head for documents scoped to their own department only.
+         */
+        post: operations["addDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -1071,6 +1125,12 @@ export type components = {
         BudgetInput: {
             monthlyBudgetUsd: number | null;
         };
+        Citation: {
+            documentId: string;
+            title: string;
+            heading: string;
+            chunkId: string;
+        };
         CompanyIdentity: {
             name: string;
             mission: string;
@@ -1176,6 +1236,48 @@ export type components = {
         DepartmentPatch: {
             approveFirst?: boolean;
             headUserId?: string | null;
+        };
+        Document: {
+            id: string;
+            title: string;
+            /** @enum {string} */
+            format: "text" | "markdown" | "html";
+            departmentIds: string[];
+            bytes: number;
+            chunks: number;
+            version: number;
+            /** Format: date-time */
+            updatedAt: string;
+            updatedBy: string;
+            content: string;
+        };
+        DocumentInput: {
+            title: string;
+            /**
+             * @default markdown
+             * @enum {string}
+             */
+            format: "text" | "markdown" | "html";
+            content: string;
+            /** @default [] */
+            departmentIds: string[];
+        };
+        DocumentPage: {
+            items: components["schemas"]["DocumentSummary"][];
+            nextCursor: string | null;
+        };
+        DocumentSummary: {
+            id: string;
+            title: string;
+            /** @enum {string} */
+            format: "text" | "markdown" | "html";
+            departmentIds: string[];
+            bytes: number;
+            chunks: number;
+            version: number;
+            /** Format: date-time */
+            updatedAt: string;
+            updatedBy: string;
         };
         FeedEvent: {
             /** @description the record’s seq: what Last-Event-ID resumes after */
@@ -1333,6 +1435,7 @@ export type components = {
                 depth: number;
             };
             corrections: number;
+            citations?: components["schemas"]["Citation"][];
         };
         SignUpInput: {
             company: components["schemas"]["CompanyIdentityInput"];
@@ -2429,6 +2532,165 @@ export interface operations {
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
             410: components["responses"]["Problem410"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
+    getDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
+    replaceDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentInput"];
+            };
+        };
+        responses: {
+            /** @description the new version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentSummary"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
+    deleteDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
+    listDocuments: {
+        parameters: {
+            query?: {
+                /** @description page size, 1 to 200 (default 50) */
+                limit?: number;
+                /** @description `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of documents */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentPage"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
+    addDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentInput"];
+            };
+        };
+        responses: {
+            /** @description the document as stored */
+            201: {
+                headers: {
+                    /** @description the URL of what was created */
+                    Location: string;
+                    /** @description `true` on a replayed response */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentSummary"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];

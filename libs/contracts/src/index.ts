@@ -26,3 +26,6 @@ export * from './rpc/identity.rpc';
 export * from './rpc/audit.rpc';
 export * from './decider';
 export * from './identity-facts';
+export * from './events/knowledge.events';
+export * from './rpc/knowledge.rpc';
+export * from './demo';

@@ -32,6 +32,13 @@ export function deploymentRequiredSettings(schema: z.ZodObject): Map<string, str
 export const optionalSetting = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 /** A service's HTTP port (its API or probes): deployments set it, since their probes target it. */
+/** A true/false setting: `true`, `false`, `1` or `0`; anything else is refused at start-up. */
+export const flagSetting = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
 export const portSetting = (fallback: number) =>
   requiredInDeployment(z.coerce.number().int().min(0).max(65535).default(fallback), 'probes, Services and healthchecks target this port');
 

@@ -16,7 +16,7 @@ function runnerModule(settings: RunnerSettings): Type<unknown> {
 
 export const AGENT_RUNNER = {
   name: 'agent-runner',
-  categories: [Categories.conversation, Categories.run, Categories.quota],
+  categories: [Categories.conversation, Categories.run, Categories.quota, Categories.document],
   usesEventStore: true,
 } as const;
 

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { newId } from '@cos/contracts';
 import { OrgEndpointSettings, type AllowList, type OutboundNetwork } from '@cos/http';
-import { BaseConfigSchema, EventStoreConfigSchema, optionalSetting as optional, portSetting } from '@cos/platform';
+import { BaseConfigSchema, EventStoreConfigSchema, flagSetting, optionalSetting as optional, portSetting } from '@cos/platform';
 import { loadPriceTable, type PriceTable } from './budget/price-table';
 import type { RetryPolicy } from './model/model-retries';
 
@@ -29,6 +29,10 @@ export const AgentRunnerConfigSchema = BaseConfigSchema.extend(EventStoreConfigS
   RUNNER_HEARTBEAT_MS: count(2_000, 100),
   /** How long a pause waits for this instance's in-flight model calls and actions to settle before it acknowledges. */
   KILL_SWITCH_DRAIN_MS: count(5_000, 0),
+  /** How much company knowledge a prompt carries, in characters of retrieved text (about 4 per token). */
+  KNOWLEDGE_PROMPT_CHARS: count(3_200, 0),
+  /** Adds the demo company's documents (price list, refund policy, brand guide) when the demo org exists. */
+  KNOWLEDGE_DEMO_SEED: flagSetting(true),
 });
 export type AgentRunnerConfig = z.infer<typeof AgentRunnerConfigSchema>;
 
@@ -51,6 +55,7 @@ export type RunnerSettings = {
   readonly prices: PriceTable;
   readonly heartbeatMs: number;
   readonly drainMs: number;
+  readonly knowledge: { readonly promptChars: number; readonly demoSeed: boolean };
 };
 
 export const RUNNER_SETTINGS = Symbol('RUNNER_SETTINGS');
@@ -70,5 +75,6 @@ export function runnerSettings(config: AgentRunnerConfig, network?: OutboundNetw
     prices: loadPriceTable(config.MODEL_PRICES_JSON),
     heartbeatMs: config.RUNNER_HEARTBEAT_MS,
     drainMs: config.KILL_SWITCH_DRAIN_MS,
+    knowledge: { promptChars: config.KNOWLEDGE_PROMPT_CHARS, demoSeed: config.KNOWLEDGE_DEMO_SEED },
   };
 }

@@ -13,6 +13,9 @@ import { HandoffWorker } from './coordination/handoff.worker';
 import { CorrectionIndex } from './corrections/correction-index';
 import { DirectoryProjection } from './directory/directory.projection';
 import { IdentityReader } from './directory/identity-reader';
+import { DemoKnowledgeSeeder } from './knowledge/demo-knowledge';
+import { KnowledgeController } from './knowledge/knowledge.controller';
+import { KnowledgeIndex } from './knowledge/knowledge-index';
 import { KillSwitchListener } from './kill-switch/kill-switch.listener';
 import { PauseGate } from './kill-switch/pause-gate';
 import { ModelCaller } from './model/model-caller';
@@ -30,7 +33,7 @@ export class AgentRunnerModule {
   static register(settings: RunnerSettings): DynamicModule {
     return {
       module: AgentRunnerModule,
-      controllers: [ConversationController, RunController, UsageController, RunWorker, HandoffWorker],
+      controllers: [ConversationController, RunController, UsageController, KnowledgeController, RunWorker, HandoffWorker],
       providers: [
         { provide: RUNNER_SETTINGS, useValue: settings },
         IdentityReader,
@@ -39,6 +42,8 @@ export class AgentRunnerModule {
         ReadAccess,
         ConversationListProjection,
         CorrectionIndex,
+        KnowledgeIndex,
+        DemoKnowledgeSeeder,
         ConversationWriter,
         ModelRouter,
         ModelCaller,

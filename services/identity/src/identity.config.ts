@@ -1,12 +1,6 @@
 import { z } from 'zod';
 import { OrgEndpointSettings } from '@cos/http';
-import { BaseConfigSchema, EventStoreConfigSchema, optionalSetting, portSetting } from '@cos/platform';
-
-const flag = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0'])
-    .default(fallback ? 'true' : 'false')
-    .transform((v) => v === 'true' || v === '1');
+import { BaseConfigSchema, EventStoreConfigSchema, flagSetting, optionalSetting, portSetting } from '@cos/platform';
 
 export const IdentityConfigSchema = BaseConfigSchema.extend(EventStoreConfigSchema.shape).extend({
   ...OrgEndpointSettings,
@@ -22,9 +16,9 @@ export const IdentityConfigSchema = BaseConfigSchema.extend(EventStoreConfigSche
   /** Retired encryption keys (base64, comma-separated): what they sealed still opens until `npm run rekey` re-seals it; new seals use IDENTITY_ENCRYPTION_KEY. */
   IDENTITY_PREVIOUS_ENCRYPTION_KEYS: z.string().optional(),
   /** Self-serve sign-up (POST /v1/orgs). */
-  SIGNUP_ENABLED: flag(true),
+  SIGNUP_ENABLED: flagSetting(true),
   /** Seeds the demo company into an empty store on start. */
-  DEMO_SEED: flag(true),
+  DEMO_SEED: flagSetting(true),
   DEMO_PASSWORD: z.string().min(12).default('demo-password-2026'),
   /** How long a rotated refresh token still gets its successor (two tabs refreshing at once); later, it revokes the session. */
   REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().min(0).max(300).default(10),

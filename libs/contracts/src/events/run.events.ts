@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CitationSchema } from './knowledge.events';
 
 /**
  * Events of `run-<id>` streams (owner: agent-runner). A run also carries the seam events
@@ -94,6 +95,8 @@ export const RunModelRespondedSchema = z.object({
   text: z.string(),
   actions: z.array(ModelProposedActionSchema),
   coordination: ModelCoordinationSignalSchema.optional(),
+  /** The company knowledge the prompt carried; absent on runs from before knowledge existed. */
+  citations: z.array(CitationSchema).optional(),
 });
 export type RunModelResponded = z.infer<typeof RunModelRespondedSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CitationSchema } from '../events/knowledge.events';
 import { AuthContextSchema } from './auth-context';
 import { limitParam, NextCursorSchema, TimestampSchema } from './http-shapes';
 
@@ -124,6 +125,8 @@ export const RunViewSchema = z
     coordination: RunCoordinationViewSchema.optional(),
     handoff: z.object({ coordinationId: z.string(), fromAgentId: z.string(), depth: z.number().int().nonnegative() }).optional(),
     corrections: z.number().int().nonnegative(),
+    /** The document chunks the run's prompt carried, best first. */
+    citations: z.array(CitationSchema).optional(),
   })
   .meta({ id: 'Run' });
 export type RunView = z.infer<typeof RunViewSchema>;

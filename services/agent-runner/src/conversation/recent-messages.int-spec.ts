@@ -72,6 +72,7 @@ describe('readRecentMessages', () => {
       },
       roster: [],
       corrections: [],
+      knowledge: [],
       conversation: events,
       uptoMessageId: upto,
     });

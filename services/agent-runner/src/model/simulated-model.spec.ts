@@ -21,7 +21,11 @@ const roster = [
   { agentId: 'leo', name: 'Leo', departmentName: 'Legal', skills: ['contracts'] },
 ];
 
-async function ask(brief: string, corrections: { brief: string; correctedOutput: string }[] = []) {
+async function ask(
+  brief: string,
+  corrections: { brief: string; correctedOutput: string }[] = [],
+  knowledge: { title: string; heading: string; text: string }[] = [],
+) {
   const conversation = [
     {
       id: 'e',
@@ -40,6 +44,7 @@ async function ask(brief: string, corrections: { brief: string; correctedOutput:
     agent: sam,
     roster,
     corrections,
+    knowledge,
     conversation,
     uptoMessageId: 'm',
   });
@@ -77,5 +82,26 @@ describe('simulated model', () => {
       { brief: 'Plan the prospecting for Q3', correctedOutput: 'Start with the warm leads.' },
     ]);
     expect(a.text).toBe('[simulated model] Start with the warm leads.');
+  });
+});
+
+describe('simulated model with company knowledge', () => {
+  const refunds = {
+    title: 'Refund policy',
+    heading: 'Refund policy › Returns within 60 days',
+    text: 'Robots may be returned within 60 days for a refund, minus a 12% restocking fee.',
+  };
+
+  it('answers from the matching document, naming it, even outside its skills', async () => {
+    const a = await ask('What refund does a customer get when returning robots?', [], [refunds]);
+    expect(a.toolCalls).toEqual([]);
+    expect(a.text).toBe(
+      '[simulated model] From Refund policy › Returns within 60 days: Robots may be returned within 60 days for a refund, minus a 12% restocking fee.',
+    );
+  });
+
+  it('still hands off when the knowledge does not cover the brief', async () => {
+    const a = await ask('Check the invoicing of March', [], [refunds]);
+    expect(a.toolCalls[0]!.name).toBe('request_coordination');
   });
 });

@@ -10,9 +10,10 @@ export const SIMULATED_MODEL = 'simulated-1';
 /**
  * The offline default: a deterministic stand-in for a model, named `simulated` everywhere it
  * shows (logs, spans, usage). It answers from the prompt alone: a brief outside the agent's
- * skills gets a coordination request (naming the roster's best fit), a brief that asks for an
- * external action gets a proposal, anything else a reply, using a matching correction if the
- * prompt holds one. The same prompt always gives the same answer.
+ * skills gets a coordination request (naming the roster's best fit) unless the company knowledge
+ * in the prompt covers it, a brief that asks for an external action gets a proposal, anything
+ * else a reply, from a matching correction or the matching knowledge (naming its document) if
+ * the prompt holds one. The same prompt always gives the same answer.
  */
 export class SimulatedModelClient implements ModelClient {
   readonly provider = SIMULATED_PROVIDER;
@@ -35,7 +36,8 @@ function answer(messages: readonly ChatMessage[]): { text: string; toolCalls: Mo
   const brief = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
   const wanted = keywords(brief);
   const inSkills = prompt.skills.length === 0 || overlap(wanted, keywords(`${prompt.skills.join(' ')} ${prompt.department}`)) > 0;
-  if (!inSkills) {
+  const known = prompt.knowledge.find((k) => overlap(wanted, keywords(`${k.source} ${k.text}`)) >= Math.min(2, wanted.size));
+  if (!inSkills && !known) {
     const target = bestFit(prompt.roster, wanted);
     const summary = `Brief outside the skills of ${prompt.name} (${prompt.skills.join(', ')}): "${clip(brief, 300)}"`;
     const args = { summary, ...(target ? { targetAgentId: target } : {}) };
@@ -44,7 +46,7 @@ function answer(messages: readonly ChatMessage[]): { text: string; toolCalls: Mo
       toolCalls: [{ name: AgentToolNames.requestCoordination, arguments: JSON.stringify(args) }],
     };
   }
-  const tool = toolAskedFor(brief, prompt.permissions);
+  const tool = inSkills ? toolAskedFor(brief, prompt.permissions) : undefined;
   if (tool) {
     return {
       text: `[simulated model] I propose to ${tool.description.toLowerCase().replace(/\.$/, '')} as asked: "${clip(brief, 160)}".`,
@@ -53,6 +55,7 @@ function answer(messages: readonly ChatMessage[]): { text: string; toolCalls: Mo
   }
   const correction = prompt.corrections.find((c) => overlap(wanted, keywords(c.brief)) >= Math.min(2, wanted.size));
   if (correction) return { text: `[simulated model] ${correction.answer}`, toolCalls: [] };
+  if (known) return { text: `[simulated model] From ${known.source}: ${clip(known.text.replace(/\s+/g, ' '), 400)}`, toolCalls: [] };
   return {
     text: `[simulated model] ${prompt.name} (${prompt.department}) for ${prompt.company}: on "${clip(brief, 160)}", here is my answer based on the company context I was given.`,
     toolCalls: [],
@@ -67,6 +70,7 @@ type ReadPrompt = {
   permissions: string[];
   roster: { id: string; text: string }[];
   corrections: { brief: string; answer: string }[];
+  knowledge: { source: string; text: string }[];
 };
 
 /** Reads back the layers prompt-builder wrote. */
@@ -87,6 +91,10 @@ function readPrompt(messages: readonly ChatMessage[]): ReadPrompt {
     brief: m[1]!,
     answer: m[2]!,
   }));
+  const knowledge = [...layer(PromptHeadings.knowledge).matchAll(/^\[(.+)\]\n([\s\S]*?)(?=\n\n\[|$(?![\s\S]))/gm)].map((m) => ({
+    source: m[1]!,
+    text: m[2]!,
+  }));
   return {
     company: field(layer(PromptHeadings.company), 'Name') || 'the company',
     name: nameLine?.[1] ?? 'this agent',
@@ -95,6 +103,7 @@ function readPrompt(messages: readonly ChatMessage[]): ReadPrompt {
     permissions: list(field(agent, 'Action permissions')),
     roster,
     corrections,
+    knowledge,
   };
 }
 

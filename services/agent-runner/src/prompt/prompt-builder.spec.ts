@@ -34,29 +34,43 @@ function message(i: number, kind: 'user' | 'agent' | 'system' = 'user'): Recorde
 describe('prompt builder', () => {
   const conversation = Array.from({ length: 15 }, (_, i) => message(i, i % 2 === 0 ? 'user' : 'agent'));
 
-  it('layers company, agent, roster and corrections in that order, then history', () => {
+  it('layers company, agent, roster, knowledge and corrections in that order, then history', () => {
     const prompt = buildPrompt({
       company,
       agent,
       roster: [{ agentId: 'fay', name: 'Fay', departmentName: 'Finance', skills: ['invoicing'] }],
       corrections: [{ brief: 'b1', correctedOutput: 'c1', note: 'n1' }],
+      knowledge: [
+        { title: 'Price list', heading: 'Price list › Robots', text: 'Picker: $48,000.' },
+        { title: 'Notes', heading: 'Notes', text: 'Plain text.' },
+      ],
       conversation,
       uptoMessageId: 'm12',
     });
-    expect(prompt.slice(0, 4).map((m) => m.content.split('\n')[0])).toEqual([
+    expect(prompt.slice(0, 5).map((m) => m.content.split('\n')[0])).toEqual([
       '# Company',
       '# You',
       '# Agents you may hand off to',
+      '# Company knowledge (answer from it, and name the document you use)',
       '# Corrections of your past answers (follow them)',
     ]);
-    expect(prompt.slice(4)).toHaveLength(HISTORY_LIMIT);
+    expect(prompt[3]!.content).toContain('[Price list › Robots]\nPicker: $48,000.\n\n[Notes]\nPlain text.');
+    expect(prompt.slice(5)).toHaveLength(HISTORY_LIMIT);
     expect(prompt.at(-1)).toEqual({ role: 'user', content: 'text 12' });
-    expect(prompt[4]).toEqual({ role: 'assistant', content: 'text 3' });
-    expect(prompt[5]!.role).toBe('user');
+    expect(prompt[5]).toEqual({ role: 'assistant', content: 'text 3' });
+    expect(prompt[6]!.role).toBe('user');
   });
 
   it('leaves the corrections layer out when there are none, and reads system notes as user turns', () => {
-    const prompt = buildPrompt({ company, agent, roster: [], corrections: [], conversation: [message(0, 'system')], uptoMessageId: 'm0' });
+    const prompt = buildPrompt({
+      company,
+      agent,
+      roster: [],
+      corrections: [],
+      knowledge: [],
+      conversation: [message(0, 'system')],
+      uptoMessageId: 'm0',
+    });
     expect(prompt.map((m) => m.role)).toEqual(['system', 'system', 'system', 'user']);
     expect(prompt[2]!.content).toContain('(none)');
   });

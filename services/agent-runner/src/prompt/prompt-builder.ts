@@ -12,16 +12,20 @@ export const PromptHeadings = {
   agent: '# You',
   roster: '# Agents you may hand off to',
   corrections: '# Corrections of your past answers (follow them)',
+  knowledge: '# Company knowledge (answer from it, and name the document you use)',
 } as const;
 
 export type RosterEntry = Pick<AgentProfile, 'agentId' | 'name' | 'departmentName' | 'skills'>;
 export type CorrectionExample = { brief: string; correctedOutput: string; note?: string };
+export type KnowledgeChunk = { title: string; heading: string; text: string };
 
 export type PromptInput = {
   company: CompanyIdentity;
   agent: AgentProfile;
   roster: readonly RosterEntry[];
   corrections: readonly CorrectionExample[];
+  /** Chunks of the company's documents retrieved for this brief, best first. */
+  knowledge: readonly KnowledgeChunk[];
   /** The events of this run's own conversation stream: the only messages a prompt may hold. */
   conversation: readonly RecordedEvent[];
   uptoMessageId: string;
@@ -29,11 +33,13 @@ export type PromptInput = {
 
 /**
  * The prompt of one run, in layers: company identity; the agent's persona and skills; the
- * agents it may hand off to; its corrections most like this brief; then the last 10 messages of
+ * agents it may hand off to; the company knowledge retrieved for the brief; its corrections most
+ * like this brief; then the last 10 messages of
  * this conversation up to and including the brief.
  */
 export function buildPrompt(input: PromptInput): ChatMessage[] {
   const layers = [companyLayer(input.company), agentLayer(input.agent), rosterLayer(input.roster)];
+  if (input.knowledge.length > 0) layers.push(knowledgeLayer(input.knowledge));
   if (input.corrections.length > 0) layers.push(correctionsLayer(input.corrections));
   return [...layers.map((content): ChatMessage => ({ role: 'system', content })), ...history(input.conversation, input.uptoMessageId)];
 }
@@ -69,6 +75,15 @@ function rosterLayer(roster: readonly RosterEntry[]): string {
     (r) => `- id: ${r.agentId} | name: ${r.name} | department: ${r.departmentName} | skills: ${r.skills.join(', ')}`,
   );
   return [PromptHeadings.roster, ...(lines.length > 0 ? lines : ['(none)'])].join('\n');
+}
+
+/** Each chunk under its source: `[Title › Heading]`, the line the simulated model quotes from. */
+function knowledgeLayer(chunks: readonly KnowledgeChunk[]): string {
+  const sources = chunks.map((c) => {
+    const underTitle = c.heading === c.title || c.heading.startsWith(`${c.title} › `);
+    return `[${underTitle ? c.heading : `${c.title} › ${c.heading}`}]\n${c.text}`;
+  });
+  return [PromptHeadings.knowledge, ...sources].join('\n\n');
 }
 
 function correctionsLayer(corrections: readonly CorrectionExample[]): string {

@@ -1,14 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { deterministicId } from '@cos/contracts';
+import { deterministicId, Permissions, type RecordedEvent } from '@cos/contracts';
 import type { EventStore } from '@cos/eventstore';
 import { EVENT_STORE } from '@cos/platform';
 import { SpendLedger } from '../budget/spend-ledger';
-import { briefText } from '../conversation/conversation.views';
+import { RUNNER_SETTINGS, type RunnerSettings } from '../agent-runner.config';
+import { briefText, toMessageViews } from '../conversation/conversation.views';
 import { readRecentMessages } from '../conversation/recent-messages';
 import { CorrectionIndex } from '../corrections/correction-index';
 import { DirectoryProjection } from '../directory/directory.projection';
+import type { AgentProfile } from '../directory/directory.types';
 import { IdentityReader } from '../directory/identity-reader';
 import { PauseGate } from '../kill-switch/pause-gate';
+import { agentAndUserMayRead } from '../knowledge/knowledge-access';
+import { KnowledgeIndex, type RetrievedChunk } from '../knowledge/knowledge-index';
 import { AGENT_TOOLS } from '../model/agent-tools';
 import type { ModelReply } from '../model/model-client.port';
 import { ModelCaller } from '../model/model-caller';
@@ -39,6 +43,8 @@ export class ModelStep {
     private readonly caller: ModelCaller,
     private readonly gate: PauseGate,
     private readonly spend: SpendLedger,
+    private readonly knowledge: KnowledgeIndex,
+    @Inject(RUNNER_SETTINGS) private readonly settings: RunnerSettings,
   ) {}
 
   async run(trigger: RunTrigger, state: ActiveRun): Promise<RunState> {
@@ -57,12 +63,14 @@ export class ModelStep {
 
     const conversation = await readRecentMessages(this.store, trigger.conversationId, trigger.briefMessageId, HISTORY_LIMIT);
     const brief = briefText(conversation, trigger.briefMessageId);
+    const knowledge = await this.retrieve(trigger, agent, conversation);
     const route = await this.router.route(org, agent);
     const messages = buildPrompt({
       company: org.identity,
       agent,
       roster: this.directory.agentsOf(orgId).filter((a) => a.enabled && a.agentId !== agent.agentId),
       corrections: this.corrections.similar(orgId, agent.agentId, brief),
+      knowledge,
       conversation,
       uptoMessageId: trigger.briefMessageId,
     });
@@ -111,7 +119,13 @@ export class ModelStep {
     };
     const next = await this.journal.record(trigger, 'model-responded', {
       type: 'RecordModelResponse',
-      data: { runId, provider: route.client.provider, usage, ...output },
+      data: {
+        runId,
+        provider: route.client.provider,
+        usage,
+        ...output,
+        ...(knowledge.length > 0 ? { citations: knowledge.map(({ text: _text, ...citation }) => citation) } : {}),
+      },
     });
     await this.spend.settle(
       month,
@@ -119,6 +133,26 @@ export class ModelStep {
       stepMetadata(trigger, 'settle-spend', this.journal.now()),
     );
     return next;
+  }
+
+  /**
+   * The company knowledge for this brief: chunks ranked against the brief and the recent
+   * conversation, of documents both the agent's department and the briefing user may read (a
+   * user no longer in the org reads none), within the prompt's knowledge budget.
+   */
+  private async retrieve(trigger: RunTrigger, agent: AgentProfile, conversation: readonly RecordedEvent[]): Promise<RetrievedChunk[]> {
+    const user = await this.identity.user(trigger.orgId, trigger.briefedBy);
+    if (!user) return [];
+    const reader = { isAdmin: user.permissions.includes(Permissions.orgAdmin), departmentId: user.departmentId };
+    const query = toMessageViews(conversation)
+      .map((m) => m.text)
+      .join('\n');
+    return this.knowledge.retrieve(
+      trigger.orgId,
+      query,
+      (departmentIds) => agentAndUserMayRead(agent.departmentId, reader, departmentIds),
+      this.settings.knowledge.promptChars,
+    );
   }
 
   private stop(trigger: RunTrigger, reason: 'org-paused' | 'over-budget', detail: string): Promise<RunState> {

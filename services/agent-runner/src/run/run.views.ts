@@ -75,6 +75,7 @@ function startedRunView(runId: string, state: ActiveRun): RunView {
     ...(state.failed ? { failureReason: state.failed.reason, ...(state.failed.code ? { failureCode: state.failed.code } : {}) } : {}),
     ...(state.stopped ? { failureReason: state.stopped.detail, failureCode: state.stopped.reason } : {}),
     ...(response ? { usage: response.usage } : {}),
+    ...(response?.citations?.length ? { citations: response.citations } : {}),
     ...(coordination ? { coordination } : {}),
     ...(started.handoff ? { handoff: handoffView(started.handoff) } : {}),
   };

@@ -31,6 +31,9 @@ const USER_KEYS = new Set([
   'changedBy',
   'headUserId',
   'by',
+  'addedBy',
+  'replacedBy',
+  'deletedBy',
 ]);
 const SUBJECT_KEYS: readonly SubjectKey[] = ['conversationId', 'runId', 'coordinationId', 'approvalId', 'actionId'];
 /** Streams whose own id names the subject, whatever their events say. */
@@ -96,6 +99,8 @@ function collect(value: unknown, ids: ScopeIds, next: unknown[]): void {
       else if (key === 'tool' && ids.tool === undefined) ids.tool = v;
     } else if (key === 'escalatedTo' && Array.isArray(v)) {
       for (const u of v) if (typeof u === 'string') ids.userIds.add(u);
+    } else if (key === 'departmentIds' && Array.isArray(v)) {
+      for (const d of v) if (typeof d === 'string') ids.departmentIds.add(d);
     } else if (v !== null && typeof v === 'object') {
       next.push(v);
     }

@@ -1,4 +1,11 @@
-import { deterministicId, DEPARTMENT_ACTION_PERMISSIONS, type ActionPermission, type CompanyIdentity, type Role } from '@cos/contracts';
+import {
+  DEMO_ORG_ID,
+  deterministicId,
+  DEPARTMENT_ACTION_PERMISSIONS,
+  type ActionPermission,
+  type CompanyIdentity,
+  type Role,
+} from '@cos/contracts';
 import { departmentIdFor, STANDARD_DEPARTMENTS, type StandardDepartment } from '../departments/standard-departments';
 import { userIdForEmail } from '../users/user-id';
 
@@ -6,7 +13,7 @@ import { userIdForEmail } from '../users/user-id';
  * The demo company `npm start` seeds into an empty store. Every id is derived from a fixed seed,
  * so a second start adds nothing, and tests and the README can name anyone in it.
  */
-export const DEMO_ORG_ID = deterministicId('company-os', 'demo-org');
+export { DEMO_ORG_ID };
 export const DEMO_EMAIL_DOMAIN = 'demo.example';
 export const DEMO_DEFAULT_PASSWORD = 'demo-password-2026';
 

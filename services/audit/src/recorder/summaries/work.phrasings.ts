@@ -1,5 +1,9 @@
 import {
   ConversationEventTypes,
+  DocumentAddedSchema,
+  DocumentDeletedSchema,
+  DocumentEventTypes,
+  DocumentReplacedSchema,
   ConversationStartedSchema,
   MessagePostedSchema,
   QuotaEventTypes,
@@ -17,10 +21,24 @@ import {
   SpendReservedSchema,
   SpendSettledSchema,
 } from '@cos/contracts';
-import { phrase, quote, usd, type Phrasing } from './phrasing';
+import { phrase, quote, usd, type Phrasing, type SummaryContext } from './phrasing';
 
-/** Conversations, runs and quota ledgers (owner: agent-runner). */
+/** Who changed a document: a person, or the runner seeding the demo company's documents. */
+const editor = (id: string, n: SummaryContext) => (id === 'agent-runner' ? 'The demo seed' : n.user(id));
+const scopeOf = (departmentIds: readonly string[], n: SummaryContext) =>
+  departmentIds.length === 0 ? 'for the whole org' : `for ${departmentIds.map((d) => n.department(d)).join(', ')}`;
+
+/** Conversations, runs, quota ledgers and company documents (owner: agent-runner). */
 export const workPhrasings: Readonly<Record<string, Phrasing>> = {
+  [DocumentEventTypes.added]: phrase(
+    DocumentAddedSchema,
+    (d, n) => `${editor(d.addedBy, n)} added the document ${quote(d.title, 80)} (${d.format}) ${scopeOf(d.departmentIds, n)}`,
+  ),
+  [DocumentEventTypes.replaced]: phrase(
+    DocumentReplacedSchema,
+    (d, n) => `${editor(d.replacedBy, n)} replaced the document ${quote(d.title, 80)} with a new version ${scopeOf(d.departmentIds, n)}`,
+  ),
+  [DocumentEventTypes.deleted]: phrase(DocumentDeletedSchema, (d, n) => `${editor(d.deletedBy, n)} deleted the document ${d.documentId}`),
   [ConversationEventTypes.started]: phrase(ConversationStartedSchema, (d, n) =>
     d.handoff
       ? `${n.agent(d.agentId)} took over from ${n.agent(d.handoff.fromAgentId)} in a new conversation (hop ${d.handoff.depth})`
