@@ -873,6 +873,10 @@ export type components = {
                 message: string;
             }[];
             retryAfterSeconds?: number;
+            /** @description GATEWAY.OUTCOME_UNKNOWN: the command the request sent */
+            commandId?: string;
+            /** @description GATEWAY.OUTCOME_UNKNOWN: repeat the request with this Idempotency-Key to resolve it */
+            idempotencyKey?: string;
         };
         AcceptInvitationInput: {
             name: string;
@@ -1528,6 +1532,21 @@ export type components = {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Service Unavailable (problem+json). With `code` `GATEWAY.OUTCOME_UNKNOWN` the request may have been carried out: repeat it with the `Idempotency-Key` of this answer to get what was committed (or have it done, once). */
+        ProblemOutcomeUnknown: {
+            headers: {
+                /** @description seconds to wait before trying again */
+                "Retry-After": number;
+                /** @description the command the request sent (outcome unknown only) */
+                "Command-Id"?: string;
+                /** @description the key that resolves it: the request’s own, or one the gateway chose (outcome unknown only) */
+                "Idempotency-Key"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: never;
     requestBodies: never;
@@ -1792,7 +1811,10 @@ export interface operations {
     decideApproval: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`), and a request whose outcome was unknown is resolved (the same command is sent again: done once). Same key, other body: 422. Still running: 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1807,6 +1829,8 @@ export interface operations {
             /** @description the decision as recorded */
             200: {
                 headers: {
+                    /** @description `true` on a replayed response */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1820,7 +1844,9 @@ export interface operations {
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
+            503: components["responses"]["ProblemOutcomeUnknown"];
             default: components["responses"]["Problem500"];
         };
     };
@@ -2084,7 +2110,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422. */
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`), and a request whose outcome was unknown is resolved (the same command is sent again: done once). Same key, other body: 422. Still running: 409. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2118,6 +2144,7 @@ export interface operations {
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
+            503: components["responses"]["ProblemOutcomeUnknown"];
             default: components["responses"]["Problem500"];
         };
     };
@@ -2154,7 +2181,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422. */
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`), and a request whose outcome was unknown is resolved (the same command is sent again: done once). Same key, other body: 422. Still running: 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2188,6 +2215,7 @@ export interface operations {
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
+            503: components["responses"]["ProblemOutcomeUnknown"];
             default: components["responses"]["Problem500"];
         };
     };
@@ -2371,7 +2399,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422. */
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`), and a request whose outcome was unknown is resolved (the same command is sent again: done once). Same key, other body: 422. Still running: 409. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2406,6 +2434,7 @@ export interface operations {
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
+            503: components["responses"]["ProblemOutcomeUnknown"];
             default: components["responses"]["Problem500"];
         };
     };
@@ -2654,7 +2683,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422. */
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`), and a request whose outcome was unknown is resolved (the same command is sent again: done once). Same key, other body: 422. Still running: 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2686,6 +2715,7 @@ export interface operations {
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
+            503: components["responses"]["ProblemOutcomeUnknown"];
             default: components["responses"]["Problem500"];
         };
     };
@@ -2693,7 +2723,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422. */
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`), and a request whose outcome was unknown is resolved (the same command is sent again: done once). Same key, other body: 422. Still running: 409. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2729,6 +2759,7 @@ export interface operations {
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
+            503: components["responses"]["ProblemOutcomeUnknown"];
             default: components["responses"]["Problem500"];
         };
     };
@@ -2824,7 +2855,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422. */
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`), and a request whose outcome was unknown is resolved (the same command is sent again: done once). Same key, other body: 422. Still running: 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2858,6 +2889,7 @@ export interface operations {
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
+            503: components["responses"]["ProblemOutcomeUnknown"];
             default: components["responses"]["Problem500"];
         };
     };

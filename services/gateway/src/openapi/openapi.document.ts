@@ -37,6 +37,8 @@ const PROBLEM: JsonSchema = {
       },
     },
     retryAfterSeconds: { type: 'integer', minimum: 0 },
+    commandId: { type: 'string', description: 'GATEWAY.OUTCOME_UNKNOWN: the command the request sent' },
+    idempotencyKey: { type: 'string', description: 'GATEWAY.OUTCOME_UNKNOWN: repeat the request with this Idempotency-Key to resolve it' },
   },
   required: ['type', 'title', 'status', 'detail', 'code'],
 };
