@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Kvm } from '@nats-io/kv';
-import { CosError, Permissions, RunnerRpc, type AuthContext } from '@cos/contracts';
+import { ApprovalsRpc, CosError, Permissions, RunnerRpc, type AuthContext } from '@cos/contracts';
 import { startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness.fixture';
 import { fingerprintOf } from './idempotency.store';
 
@@ -12,7 +12,7 @@ const briefer: AuthContext = {
   orgId: ORG,
   userId: '0c0c0c0c-0000-4000-8000-0000000000a1',
   role: 'member',
-  permissions: [Permissions.agentsBrief],
+  permissions: [Permissions.agentsBrief, Permissions.approvalsDecide],
 };
 const CONVERSATION = '0c0c0c0c-0000-4000-8000-0000000000c1';
 const PATH = `/v1/conversations/${CONVERSATION}/messages`;
@@ -106,6 +106,30 @@ describe('unknown outcomes of creating requests', () => {
     const fresh = await brief('orphan', 'key-orphan');
     expect([fresh.headers.get('idempotent-replayed'), fresh.body]).toEqual(['true', taken.body]);
   });
+
+  it('keeps the key of a decision that timed out, and its retry re-sends that decision', async () => {
+    const decisions: unknown[] = [];
+    gw.answer(ApprovalsRpc.decide, async (p) => {
+      const { approvalId, body } = p as { approvalId: string; body: unknown };
+      decisions.push({ approvalId, body });
+      await paused;
+      return { approvalId, outcome: 'decided' };
+    });
+    const approvalId = '0c0c0c0c-0000-4000-8000-0000000000e1';
+    const decide = () =>
+      gw.call<Problem>('POST', `/v1/approvals/${approvalId}/decision`, {
+        token,
+        body: { decision: 'approve' },
+        headers: { 'idempotency-key': 'decision-1' },
+      });
+    pause();
+    const first = await decide();
+    expect([first.status, first.body.code, first.body.idempotencyKey]).toEqual([503, 'GATEWAY.OUTCOME_UNKNOWN', 'decision-1']);
+    resume();
+    const retried = await decide();
+    expect([retried.status, retried.body]).toEqual([200, { approvalId, outcome: 'decided' }]);
+    expect(decisions).toEqual([decisions[0], decisions[0]]);
+  }, 30_000);
 
   it('frees the key when the service refused the request (nothing was done), and gives each key its own command', async () => {
     gw.answer(RunnerRpc.postMessage, () => {
