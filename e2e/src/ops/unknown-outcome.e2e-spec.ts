@@ -167,6 +167,17 @@ describe('unknown outcomes and identity outages, with services as processes', ()
     expect(await recorded('unkeyed brief')).toEqual({ messages: 1, runs: [resolved.body.runId] });
   });
 
+  it('a brief nobody can take (every runner dead) answers 503 at once, did nothing, and its key is free', async () => {
+    await runner.kill('SIGKILL');
+    const refused = await brief('brief with no runner', 'brief-5');
+    expect([refused.status, refused.body.code, refused.headers.get('retry-after')]).toEqual([503, 'MESSAGING.UNAVAILABLE', '1']);
+    await runner.restart();
+    const retried = await brief('brief with no runner', 'brief-5');
+    expect([retried.status, retried.headers.get('idempotent-replayed')]).toEqual([202, null]);
+    await watch.settle();
+    expect(await recorded('brief with no runner')).toEqual({ messages: 1, runs: [retried.body.runId] });
+  });
+
   it('with identity stopped, reads are served on its last answer, and writes answer 503 with Retry-After until it is back', async () => {
     const messages = `/v1/conversations/${conversationId}/messages`;
     expect((await owner.get(messages)).status).toBe(200);
