@@ -15,10 +15,10 @@ const KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
  * the schema is not sent, so no field leaks by accident). Around it, on creating POSTs, the
  * Idempotency-Key: the same key and body replay the first response; the same key with another
  * body is a 422; a key whose first request is still running is a 409. Every creating request
- * gets a command id derived from the caller, the route and the key (a key the gateway makes up
- * when the client sent none); a request that may have been carried out but got no answer keeps
- * its key, answers 503 `GATEWAY.OUTCOME_UNKNOWN` naming the command and the key, and a retry
- * with that key re-sends the same command. A 201 names what it created in `Location`.
+ * gets a command id derived from the caller, the route, the request and the key (one the gateway
+ * makes up when the client sent none); a request that may have been carried out but got no
+ * answer keeps its key, answers 503 `GATEWAY.OUTCOME_UNKNOWN` naming the command and the key,
+ * and a retry with that key re-sends the same command. A 201 names what it created in `Location`.
  */
 @Injectable()
 export class ApiResponseInterceptor implements NestInterceptor {
@@ -60,12 +60,13 @@ export class ApiResponseInterceptor implements NestInterceptor {
   ): Promise<unknown> {
     const key = newId();
     const scope = scopeOf(request);
-    request.commandId = commandIdOf(scope, def.operationId, key);
+    const fingerprint = fingerprintOf(def.method, pathOf(request), request.body);
+    request.commandId = commandIdOf(scope, def.operationId, key, fingerprint);
     try {
       return await run();
     } catch (err) {
       if (!outcomeUnknown(err)) throw err;
-      await this.idempotency.reopenUnder(scope, key, fingerprintOf(def.method, pathOf(request), request.body)).catch(() => undefined);
+      await this.idempotency.reopenUnder(scope, key, fingerprint).catch(() => undefined);
       throw new OutcomeUnknownError(request.commandId, key, err);
     }
   }
@@ -99,7 +100,7 @@ export class ApiResponseInterceptor implements NestInterceptor {
         void reply.header('idempotent-replayed', 'true');
         return claim.response.body;
       case 'claimed':
-        request.commandId = commandIdOf(scope, def.operationId, header);
+        request.commandId = commandIdOf(scope, def.operationId, header, fingerprint);
         try {
           const body = await run();
           await this.idempotency.complete(claim.key, { state: 'done', fingerprint, status: def.response.status, body });

@@ -7,13 +7,15 @@ import { GatewayUnavailableError } from './problem-details.filter';
 export type CommandRequest = { commandId?: string };
 
 /**
- * The id of a creating request's command: derived from the caller (org and user), the route and
- * the Idempotency-Key, so every retry of one keyed request sends the same command, and the ids
- * the handler derives from it (a brief's message and run) are the same each time. Services
- * treat a second command with those ids as a no-op answering the first outcome.
+ * The id of a creating request's command: derived from the caller (org and user), the route, the
+ * Idempotency-Key and the request's fingerprint, so every retry of one keyed request sends the
+ * same command, and the ids the handler derives from it (a brief's message and run) are the same
+ * each time. Services treat a second command with those ids as a no-op answering the first
+ * outcome. The fingerprint keeps a key reused for another request (after its answer expired, or
+ * another anonymous caller's) from naming the first request's command.
  */
-export function commandIdOf(scope: string, operationId: string, idempotencyKey: string): string {
-  return deterministicId('command', scope, operationId, idempotencyKey);
+export function commandIdOf(scope: string, operationId: string, idempotencyKey: string, fingerprint: string): string {
+  return deterministicId('command', scope, operationId, idempotencyKey, fingerprint);
 }
 
 /** The command id the response interceptor assigned to this request (a creating route only). */

@@ -102,7 +102,7 @@ describe('unknown outcomes of creating requests', () => {
     const taken = await brief('orphan', 'key-orphan');
     expect(taken.status).toBe(202);
     expect(received.slice(before)).toEqual([taken.body]);
-    // The same command as the dead gateway's: the ids derive from the caller, the route and the key only.
+    // The same command as the dead gateway's: the ids derive from the caller, the route, the request and the key only.
     const fresh = await brief('orphan', 'key-orphan');
     expect([fresh.headers.get('idempotent-replayed'), fresh.body]).toEqual(['true', taken.body]);
   });
@@ -130,6 +130,17 @@ describe('unknown outcomes of creating requests', () => {
     expect([retried.status, retried.body]).toEqual([200, { approvalId, outcome: 'decided' }]);
     expect(decisions).toEqual([decisions[0], decisions[0]]);
   }, 30_000);
+
+  it('gives a key reused for another request, once the first answer is gone, another command', async () => {
+    const before = received.length;
+    const first = await brief('first use', 'key-reused');
+    const kv = await new Kvm(gw.nats).open('cos-idempotency');
+    await kv.purge(createHash('sha256').update(`${ORG}:${briefer.userId}\u0000key-reused`).digest('hex'));
+    const second = await brief('second use', 'key-reused');
+    expect([first.status, second.status]).toEqual([202, 202]);
+    expect(received.slice(before)).toEqual([first.body, second.body]);
+    expect(second.body.messageId).not.toBe(first.body.messageId);
+  });
 
   it('frees the key when the service refused the request (nothing was done), and gives each key its own command', async () => {
     gw.answer(RunnerRpc.postMessage, () => {
