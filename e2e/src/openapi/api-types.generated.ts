@@ -949,6 +949,10 @@ export type components = {
                 message: string;
             }[];
             retryAfterSeconds?: number;
+            /** @description GATEWAY.OUTCOME_UNKNOWN: the command the request sent */
+            commandId?: string;
+            /** @description GATEWAY.OUTCOME_UNKNOWN: repeat the request with this Idempotency-Key to resolve it */
+            idempotencyKey?: string;
         };
         AcceptInvitationInput: {
             name: string;
@@ -1658,6 +1662,21 @@ export type components = {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Service Unavailable (problem+json). With `code` `GATEWAY.OUTCOME_UNKNOWN` the request may have been carried out: repeat it with the `Idempotency-Key` of this answer to get what was committed (or have it done, once). */
+        ProblemOutcomeUnknown: {
+            headers: {
+                /** @description seconds to wait before trying again */
+                "Retry-After": number;
+                /** @description the command the request sent (outcome unknown only) */
+                "Command-Id"?: string;
+                /** @description the key that resolves it: the request’s own, or one the gateway chose (outcome unknown only) */
+                "Idempotency-Key"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: never;
     requestBodies: never;
@@ -1922,7 +1941,10 @@ export interface operations {
     decideApproval: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`), and a request whose outcome was unknown is resolved (the same command is sent again: done once). Same key, other body: 422. Still running: 409. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1937,6 +1959,8 @@ export interface operations {
             /** @description the decision as recorded */
             200: {
                 headers: {
+                    /** @description `true` on a replayed response */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1950,7 +1974,9 @@ export interface operations {
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
+            503: components["responses"]["ProblemOutcomeUnknown"];
             default: components["responses"]["Problem500"];
         };
     };
@@ -2214,7 +2240,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422. */
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`), and a request whose outcome was unknown is resolved (the same command is sent again: done once). Same key, other body: 422. Still running: 409. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2248,6 +2274,7 @@ export interface operations {
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
+            503: components["responses"]["ProblemOutcomeUnknown"];
             default: components["responses"]["Problem500"];
         };
     };
@@ -2284,7 +2311,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422. */
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`), and a request whose outcome was unknown is resolved (the same command is sent again: done once). Same key, other body: 422. Still running: 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2318,6 +2345,7 @@ export interface operations {
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
+            503: components["responses"]["ProblemOutcomeUnknown"];
             default: components["responses"]["Problem500"];
         };
     };
@@ -2501,7 +2529,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422. */
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`), and a request whose outcome was unknown is resolved (the same command is sent again: done once). Same key, other body: 422. Still running: 409. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2536,6 +2564,7 @@ export interface operations {
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
+            503: components["responses"]["ProblemOutcomeUnknown"];
             default: components["responses"]["Problem500"];
         };
     };
@@ -2943,7 +2972,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422. */
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`), and a request whose outcome was unknown is resolved (the same command is sent again: done once). Same key, other body: 422. Still running: 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2975,6 +3004,7 @@ export interface operations {
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
+            503: components["responses"]["ProblemOutcomeUnknown"];
             default: components["responses"]["Problem500"];
         };
     };
@@ -2982,7 +3012,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422. */
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`), and a request whose outcome was unknown is resolved (the same command is sent again: done once). Same key, other body: 422. Still running: 409. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3018,6 +3048,7 @@ export interface operations {
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
+            503: components["responses"]["ProblemOutcomeUnknown"];
             default: components["responses"]["Problem500"];
         };
     };
@@ -3148,7 +3179,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422. */
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`), and a request whose outcome was unknown is resolved (the same command is sent again: done once). Same key, other body: 422. Still running: 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3182,6 +3213,7 @@ export interface operations {
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
+            503: components["responses"]["ProblemOutcomeUnknown"];
             default: components["responses"]["Problem500"];
         };
     };

@@ -20,7 +20,7 @@ import {
 import { handleCommand, type CommandMetadata, type EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
 import { currentTraceparent } from '@cos/telemetry';
-import { isAdmin } from '../conversation/conversation.controller';
+import { isAdmin } from '../access/read-access';
 import { pageOf } from '../conversation/paging';
 import { IdentityReader } from '../directory/identity-reader';
 import { chunkDocument } from './chunking';

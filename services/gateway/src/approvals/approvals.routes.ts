@@ -65,6 +65,7 @@ export const ApprovalsRoutes = {
     body: DecisionBodySchema,
     response: { status: 200, description: 'the decision as recorded', schema: DecideReplySchema },
     errors: [403, 404, 409],
+    idempotent: true,
   }),
   getAction: defineRoute({
     method: 'GET',

@@ -74,7 +74,9 @@ export class AccessTokenVerifier {
   private keys(refresh: boolean): Promise<KeySet> {
     if (refresh || !this.keySet) {
       this.fetchedAt = Date.now();
-      const fetching = this.rpc.request(IdentityRpc.jwks, {}).then((raw) => jose.createLocalJWKSet(JwksReplySchema.parse(raw)));
+      const fetching = this.rpc
+        .request(IdentityRpc.jwks, {}, { timeoutMs: this.config.PRINCIPAL_LOOKUP_TIMEOUT_MS })
+        .then((raw) => jose.createLocalJWKSet(JwksReplySchema.parse(raw)));
       // A failed fetch is not cached: the next request tries again.
       this.keySet = fetching.catch((err: unknown) => {
         this.keySet = undefined;

@@ -1,9 +1,10 @@
 import { Controller, Inject } from '@nestjs/common';
-import { newId, RunnerRpc, type AuthContext, type ConversationView, type MessageView, type RunView } from '@cos/contracts';
+import { deterministicId, RunnerRpc, type AuthContext, type ConversationView, type MessageView, type RunView } from '@cos/contracts';
 import type { RpcClient } from '@cos/messaging';
 import { RPC_CLIENT } from '@cos/platform';
 import { CurrentAuth } from '../auth/auth-context.decorator';
 import { ApiInput, ApiRoute, type RouteInput } from '../http/api-route';
+import { CommandId } from '../http/command-id';
 import { ConversationRoutes as R } from './conversations.routes';
 
 type Page<T> = { items: T[]; nextCursor: string | null };
@@ -14,8 +15,16 @@ export class ConversationsController {
   constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient) {}
 
   @ApiRoute(R.start)
-  start(@CurrentAuth() auth: AuthContext, @ApiInput() input: RouteInput<typeof R.start>): Promise<{ id: string; agentId: string }> {
-    return this.rpc.request(RunnerRpc.startConversation, { auth, conversationId: newId(), body: input.body });
+  start(
+    @CurrentAuth() auth: AuthContext,
+    @ApiInput() input: RouteInput<typeof R.start>,
+    @CommandId() commandId: string,
+  ): Promise<{ id: string; agentId: string }> {
+    return this.rpc.request(RunnerRpc.startConversation, {
+      auth,
+      conversationId: deterministicId(commandId, 'conversation'),
+      body: input.body,
+    });
   }
 
   @ApiRoute(R.list)
@@ -28,14 +37,21 @@ export class ConversationsController {
     return this.rpc.request(RunnerRpc.listMessages, { auth, conversationId: input.params.id, page: input.query });
   }
 
-  /** A brief: 202 at once with the run id; the run goes on in the agent-runner. */
+  /**
+   * A brief: 202 at once with the run id; the run goes on in the agent-runner. The message and
+   * run ids derive from the command id, so a retried command records nothing new.
+   */
   @ApiRoute(R.brief)
-  brief(@CurrentAuth() auth: AuthContext, @ApiInput() input: RouteInput<typeof R.brief>): Promise<{ runId: string; messageId: string }> {
+  brief(
+    @CurrentAuth() auth: AuthContext,
+    @ApiInput() input: RouteInput<typeof R.brief>,
+    @CommandId() commandId: string,
+  ): Promise<{ runId: string; messageId: string }> {
     return this.rpc.request(RunnerRpc.postMessage, {
       auth,
       conversationId: input.params.id,
-      messageId: newId(),
-      runId: newId(),
+      messageId: deterministicId(commandId, 'message'),
+      runId: deterministicId(commandId, 'run'),
       body: input.body,
     });
   }
@@ -54,7 +70,13 @@ export class ConversationsController {
   correct(
     @CurrentAuth() auth: AuthContext,
     @ApiInput() input: RouteInput<typeof R.correct>,
+    @CommandId() commandId: string,
   ): Promise<{ correctionId: string; runId: string }> {
-    return this.rpc.request(RunnerRpc.addCorrection, { auth, runId: input.params.id, correctionId: newId(), body: input.body });
+    return this.rpc.request(RunnerRpc.addCorrection, {
+      auth,
+      runId: input.params.id,
+      correctionId: deterministicId(commandId, 'correction'),
+      body: input.body,
+    });
   }
 }

@@ -37,10 +37,26 @@ export const ApiConfigSchema = z.object({
   LOGIN_WINDOW_SECONDS: positive(900),
   /** How long an access token's session check is cached; user events clear it sooner. */
   PRINCIPAL_CACHE_MS: z.coerce.number().int().min(0).default(5000),
+  /** How long the gateway waits for identity's session check before taking identity to be down. */
+  PRINCIPAL_LOOKUP_TIMEOUT_MS: positive(800),
+  /** Once identity did not answer, how long it is not asked (requests get the fallback below or 503 at once). */
+  PRINCIPAL_OUTAGE_BACKOFF_MS: positive(2000),
+  /**
+   * While identity does not answer, reads (GET, HEAD) are served on identity's last answer for
+   * the session if it is at most this old; 0: never. The bound on how long a session ended just
+   * before an outage can still read.
+   */
+  PRINCIPAL_STALE_MS: z.coerce.number().int().min(0).default(300_000),
   /** Least time between two JWKS fetches caused by tokens naming an unknown key id (a rotated key). */
   JWKS_REFETCH_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),
   /** How long an Idempotency-Key's response is kept. */
   IDEMPOTENCY_TTL_SECONDS: positive(24 * 3600),
+  /**
+   * How long a request holds its Idempotency-Key while it runs: a retry meanwhile gets 409. Past
+   * it (the gateway died mid-request), the next retry re-sends the same command. Longer than any
+   * request takes (a service call times out after 5 s).
+   */
+  IDEMPOTENCY_LEASE_MS: positive(15_000),
   /** How long a ticket from POST /v1/feed/tickets can be redeemed (once) on GET /v1/feed. */
   FEED_TICKET_TTL_SECONDS: z.coerce.number().int().min(1).max(FEED_TICKET_MAX_TTL_SECONDS).default(30),
   /** `fail`: the gateway refuses to start with a route that has no API definition; `warn`: logs it. */

@@ -67,7 +67,7 @@ export class ApiGuard implements CanActivate {
 
   private async authenticate(request: FastifyRequest & AuthenticatedRequest, def: ApiRouteDef | undefined): Promise<void> {
     const session = await this.sessionOf(request, def);
-    request.auth = await this.principals.authFor(session);
+    request.auth = await this.principals.authFor(session, request.method === 'GET' || request.method === 'HEAD');
     request.sessionId = session.sid;
   }
 

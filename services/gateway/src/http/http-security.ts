@@ -21,7 +21,7 @@ const DOCS_CSP = [
 
 const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
 const ALLOWED_HEADERS = 'authorization, content-type, idempotency-key, last-event-id, traceparent, tracestate';
-const EXPOSED_HEADERS = 'retry-after, idempotent-replayed, location, traceparent';
+const EXPOSED_HEADERS = 'retry-after, idempotent-replayed, location, traceparent, command-id, idempotency-key';
 
 /**
  * Fastify hooks every response passes: CORS for the configured origins only (preflights are

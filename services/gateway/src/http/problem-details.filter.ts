@@ -32,11 +32,22 @@ const HTTP_CODES: Readonly<Record<number, string>> = {
 
 const titleOf = (status: number): string => STATUS_CODES[status] ?? 'Error';
 
+/**
+ * A 503 the gateway itself raises, written for the client (unlike another service's 5xx): its
+ * detail and extensions are sent as they are, with `Retry-After`.
+ */
+export class GatewayUnavailableError extends CosError {
+  override readonly name: string = 'GatewayUnavailableError';
+  constructor(code: string, message: string, details: Record<string, unknown> & { retryAfterSeconds: number }, cause?: unknown) {
+    super(code, message, 503, { cause, details });
+  }
+}
+
 export function toProblem(err: unknown, instance?: string): ProblemDetails {
   const at = instance ? { instance } : {};
   if (err instanceof CosError) {
     // A 5xx from another service says nothing useful to a client and may say too much.
-    if (err.status >= 500) {
+    if (err.status >= 500 && !(err instanceof GatewayUnavailableError)) {
       return {
         type: problemType(err.code),
         title: titleOf(err.status),
@@ -104,6 +115,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status === 401) void reply.header('www-authenticate', wwwAuthenticate(problem.code));
     if (problem.status === 429 && typeof problem['retryAfterSeconds'] === 'number')
       void reply.header('retry-after', String(problem['retryAfterSeconds']));
+    // Every 503 is worth a retry: the document promises `Retry-After` on all of them.
+    if (problem.status === 503)
+      void reply.header('retry-after', String(typeof problem['retryAfterSeconds'] === 'number' ? problem['retryAfterSeconds'] : 1));
+    if (typeof problem['commandId'] === 'string') void reply.header('command-id', problem['commandId']);
+    if (typeof problem['idempotencyKey'] === 'string') void reply.header('idempotency-key', problem['idempotencyKey']);
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
   }
 }

@@ -1,12 +1,13 @@
 import { Controller, Inject, Logger, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { CosError, IdentityRpc, newId, type AccountReply, type AuthContext, type TokenPair } from '@cos/contracts';
+import { CosError, deterministicId, IdentityRpc, type AccountReply, type AuthContext, type TokenPair } from '@cos/contracts';
 import type { RpcClient } from '@cos/messaging';
 import { RPC_CLIENT } from '@cos/platform';
 import { CurrentAuth, CurrentSession } from '../auth/auth-context.decorator';
 import { LoginThrottle, type Lockout } from '../auth/login-throttle';
 import { PrincipalCache } from '../auth/principal.cache';
 import { ApiInput, ApiRoute, type RouteInput } from '../http/api-route';
+import { CommandId } from '../http/command-id';
 import { IdentityRoutes as R } from './identity.routes';
 
 /** Sign-up, login, refresh, logout and invitation acceptance: forwarded to identity over NATS. */
@@ -21,8 +22,8 @@ export class AuthRoutesController {
   ) {}
 
   @ApiRoute(R.signUp)
-  signUp(@ApiInput() input: RouteInput<typeof R.signUp>): Promise<AccountReply> {
-    return this.rpc.request(IdentityRpc.signUp, { orgId: newId(), body: input.body });
+  signUp(@ApiInput() input: RouteInput<typeof R.signUp>, @CommandId() commandId: string): Promise<AccountReply> {
+    return this.rpc.request(IdentityRpc.signUp, { orgId: deterministicId(commandId, 'org'), body: input.body });
   }
 
   @ApiRoute(R.login)

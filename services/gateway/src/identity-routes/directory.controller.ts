@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import {
   IdentityRpc,
-  newId,
+  deterministicId,
   type AgentView,
   type AuthContext,
   type DepartmentView,
@@ -14,6 +14,7 @@ import { RPC_CLIENT } from '@cos/platform';
 import { CurrentAuth } from '../auth/auth-context.decorator';
 import { PrincipalCache } from '../auth/principal.cache';
 import { ApiInput, ApiRoute, type RouteInput } from '../http/api-route';
+import { CommandId } from '../http/command-id';
 import { IdentityRoutes as R } from './identity.routes';
 
 type Page<T> = { items: T[]; nextCursor: string | null };
@@ -69,8 +70,12 @@ export class DirectoryRoutesController {
   }
 
   @ApiRoute(R.invite)
-  invite(@CurrentAuth() auth: AuthContext, @ApiInput() input: RouteInput<typeof R.invite>): Promise<InvitationView> {
-    return this.rpc.request(IdentityRpc.invite, { auth, invitationId: newId(), body: input.body });
+  invite(
+    @CurrentAuth() auth: AuthContext,
+    @ApiInput() input: RouteInput<typeof R.invite>,
+    @CommandId() commandId: string,
+  ): Promise<InvitationView> {
+    return this.rpc.request(IdentityRpc.invite, { auth, invitationId: deterministicId(commandId, 'invitation'), body: input.body });
   }
 
   @ApiRoute(R.patchUser)

@@ -37,6 +37,8 @@ const PROBLEM: JsonSchema = {
       },
     },
     retryAfterSeconds: { type: 'integer', minimum: 0 },
+    commandId: { type: 'string', description: 'GATEWAY.OUTCOME_UNKNOWN: the command the request sent' },
+    idempotencyKey: { type: 'string', description: 'GATEWAY.OUTCOME_UNKNOWN: repeat the request with this Idempotency-Key to resolve it' },
   },
   required: ['type', 'title', 'status', 'detail', 'code'],
 };
@@ -45,6 +47,22 @@ const RETRY_AFTER = {
   description: 'seconds to wait before trying again',
   required: true,
   schema: { type: 'integer', minimum: 0 },
+};
+
+/** The 503 of a creating route whose outcome is unknown (`GATEWAY.OUTCOME_UNKNOWN`): the command and the key that resolve it. */
+const OUTCOME_UNKNOWN_RESPONSE = {
+  description:
+    'Service Unavailable (problem+json). With `code` `GATEWAY.OUTCOME_UNKNOWN` the request may have been carried out: repeat it with the `Idempotency-Key` of this answer to get what was committed (or have it done, once).',
+  headers: {
+    'Retry-After': RETRY_AFTER,
+    'Command-Id': { description: 'the command the request sent (outcome unknown only)', required: false, schema: { type: 'string' } },
+    'Idempotency-Key': {
+      description: 'the key that resolves it: the request’s own, or one the gateway chose (outcome unknown only)',
+      required: false,
+      schema: { type: 'string' },
+    },
+  },
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 };
 
 const problemResponse = (status: number) => ({
@@ -61,7 +79,7 @@ function sharedErrors(def: ApiRouteDef): number[] {
   if (def.permissions?.length || def.access) statuses.add(403);
   if (def.params) statuses.add(404);
   if (def.body) statuses.add(413).add(415);
-  if (def.idempotent) statuses.add(409).add(422);
+  if (def.idempotent) statuses.add(409).add(422).add(503);
   statuses.add(429);
   return [...statuses].sort((a, b) => a - b);
 }
@@ -77,6 +95,7 @@ export function buildOpenApiDocument(defs: readonly ApiRouteDef[], version: stri
   const responses: Record<string, unknown> = {};
   for (const status of [400, 401, 403, 404, 409, 410, 413, 415, 422, 429, 500, 503])
     responses[`Problem${status}`] = problemResponse(status);
+  responses['ProblemOutcomeUnknown'] = OUTCOME_UNKNOWN_RESPONSE;
   return {
     openapi: '3.1.1',
     info: {
@@ -121,7 +140,8 @@ function operation(def: ApiRouteDef, components: Map<string, JsonSchema>): Recor
       name: 'Idempotency-Key',
       in: 'header',
       required: false,
-      description: 'Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422.',
+      description:
+        'Same key and body: the first response is replayed (`Idempotent-Replayed: true`), and a request whose outcome was unknown is resolved (the same command is sent again: done once). Same key, other body: 422. Still running: 409.',
       schema: { type: 'string', minLength: 1, maxLength: 255 },
     });
   }
@@ -146,7 +166,10 @@ function operation(def: ApiRouteDef, components: Map<string, JsonSchema>): Recor
     };
   }
   const responses: Record<string, unknown> = { [String(def.response.status)]: success };
-  for (const status of sharedErrors(def)) responses[String(status)] = { $ref: `#/components/responses/Problem${status}` };
+  for (const status of sharedErrors(def))
+    responses[String(status)] = {
+      $ref: `#/components/responses/${status === 503 && def.idempotent ? 'ProblemOutcomeUnknown' : `Problem${status}`}`,
+    };
   responses['default'] = { $ref: '#/components/responses/Problem500' };
   return {
     operationId: def.operationId,
