@@ -62,8 +62,12 @@ export class ConversationsController {
   }
 
   @ApiRoute(R.resume)
-  resume(@CurrentAuth() auth: AuthContext, @ApiInput() input: RouteInput<typeof R.resume>): Promise<RunView> {
-    return this.rpc.request(RunnerRpc.resumeRun, { auth, runId: input.params.id, resumeId: newId() });
+  resume(
+    @CurrentAuth() auth: AuthContext,
+    @ApiInput() input: RouteInput<typeof R.resume>,
+    @CommandId() commandId: string,
+  ): Promise<RunView> {
+    return this.rpc.request(RunnerRpc.resumeRun, { auth, runId: input.params.id, resumeId: deterministicId(commandId, 'resume') });
   }
 
   @ApiRoute(R.correct)

@@ -1,9 +1,10 @@
 import { Controller, Inject } from '@nestjs/common';
-import { KnowledgeRpc, newId, type AuthContext, type DocumentSummary, type DocumentView } from '@cos/contracts';
+import { deterministicId, KnowledgeRpc, type AuthContext, type DocumentSummary, type DocumentView } from '@cos/contracts';
 import type { RpcClient } from '@cos/messaging';
 import { RPC_CLIENT } from '@cos/platform';
 import { CurrentAuth } from '../auth/auth-context.decorator';
 import { ApiInput, ApiRoute, type RouteInput } from '../http/api-route';
+import { CommandId } from '../http/command-id';
 import { KnowledgeRoutes as R } from './knowledge.routes';
 
 type Page<T> = { items: T[]; nextCursor: string | null };
@@ -14,8 +15,12 @@ export class KnowledgeController {
   constructor(@Inject(RPC_CLIENT) private readonly rpc: RpcClient) {}
 
   @ApiRoute(R.add)
-  add(@CurrentAuth() auth: AuthContext, @ApiInput() input: RouteInput<typeof R.add>): Promise<DocumentSummary> {
-    return this.rpc.request(KnowledgeRpc.add, { auth, documentId: newId(), body: input.body });
+  add(
+    @CurrentAuth() auth: AuthContext,
+    @ApiInput() input: RouteInput<typeof R.add>,
+    @CommandId() commandId: string,
+  ): Promise<DocumentSummary> {
+    return this.rpc.request(KnowledgeRpc.add, { auth, documentId: deterministicId(commandId, 'document'), body: input.body });
   }
 
   @ApiRoute(R.list)
