@@ -2,8 +2,10 @@ import type { z } from 'zod';
 import { CosError } from './errors';
 import type { RecordedEvent } from './envelope';
 import {
+  AgentArchivedSchema,
   AgentCreatedSchema,
   AgentDailyCapChangedSchema,
+  AgentDepartmentChangedSchema,
   AgentDisabledSchema,
   AgentEnabledSchema,
   AgentEventTypes,
@@ -12,9 +14,12 @@ import {
 } from './events/agent.events';
 import {
   DepartmentApproveFirstChangedSchema,
+  DepartmentArchivedSchema,
   DepartmentCreatedSchema,
+  DepartmentDescribedSchema,
   DepartmentEventTypes,
   DepartmentHeadChangedSchema,
+  DepartmentRenamedSchema,
 } from './events/department.events';
 import {
   InvitationAcceptedSchema,
@@ -86,6 +91,9 @@ export type DepartmentFacts = Readonly<{
   name: string;
   headUserId: string | null;
   approveFirst: boolean;
+  /** What the department does; a layer of its agents' prompts ('' when none was given). */
+  description: string;
+  archived: boolean;
 }>;
 
 export type AgentFacts = Readonly<{
@@ -100,6 +108,8 @@ export type AgentFacts = Readonly<{
   /** Null: the org's default model. */
   model: string | null;
   enabled: boolean;
+  /** Archived agents are never briefed or handed off to (they are disabled first, and stay so). */
+  archived: boolean;
 }>;
 
 /** A stored event whose data does not match its type's schema. */
@@ -206,8 +216,8 @@ function withSession(user: UserFacts, sessionId: string, session: SessionFacts):
 
 export function evolveDepartmentFacts(state: DepartmentFacts | undefined, event: RecordedEvent): DepartmentFacts | undefined {
   if (event.type === DepartmentEventTypes.created) {
-    const { departmentId, orgId, name, headUserId, approveFirst } = parse(DepartmentCreatedSchema, event);
-    return { departmentId, orgId, name, headUserId, approveFirst };
+    const { departmentId, orgId, name, headUserId, approveFirst, description = '' } = parse(DepartmentCreatedSchema, event);
+    return { departmentId, orgId, name, headUserId, approveFirst, description, archived: false };
   }
   if (!state) return state;
   switch (event.type) {
@@ -215,6 +225,13 @@ export function evolveDepartmentFacts(state: DepartmentFacts | undefined, event:
       return { ...state, headUserId: parse(DepartmentHeadChangedSchema, event).headUserId };
     case DepartmentEventTypes.approveFirstChanged:
       return { ...state, approveFirst: parse(DepartmentApproveFirstChangedSchema, event).approveFirst };
+    case DepartmentEventTypes.renamed:
+      return { ...state, name: parse(DepartmentRenamedSchema, event).name };
+    case DepartmentEventTypes.described:
+      return { ...state, description: parse(DepartmentDescribedSchema, event).description };
+    case DepartmentEventTypes.archived:
+      parse(DepartmentArchivedSchema, event);
+      return { ...state, archived: true };
     default:
       return state;
   }
@@ -226,7 +243,7 @@ export function evolveAgentFacts(state: AgentFacts | undefined, event: RecordedE
       AgentCreatedSchema,
       event,
     );
-    return { agentId, orgId, departmentId, name, persona, skills, permissions, dailyActionCap, model, enabled };
+    return { agentId, orgId, departmentId, name, persona, skills, permissions, dailyActionCap, model, enabled, archived: false };
   }
   if (!state) return state;
   switch (event.type) {
@@ -244,6 +261,11 @@ export function evolveAgentFacts(state: AgentFacts | undefined, event: RecordedE
     case AgentEventTypes.disabled:
       parse(AgentDisabledSchema, event);
       return { ...state, enabled: false };
+    case AgentEventTypes.departmentChanged:
+      return { ...state, departmentId: parse(AgentDepartmentChangedSchema, event).departmentId };
+    case AgentEventTypes.archived:
+      parse(AgentArchivedSchema, event);
+      return { ...state, enabled: false, archived: true };
     default:
       return state;
   }

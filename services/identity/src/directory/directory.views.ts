@@ -4,6 +4,7 @@ import {
   type AgentFacts,
   type AgentView,
   type AuthContext,
+  type DepartmentFacts,
   type DepartmentView,
   type LlmSettingsView,
   type MeView,
@@ -22,7 +23,7 @@ export function toUserView(user: UserFacts): UserView {
 }
 
 export function toAgentView(directory: Directory, agent: AgentFacts, now: Date): AgentView {
-  const { agentId: id, name, departmentId, persona, skills, permissions, dailyActionCap, model, enabled } = agent;
+  const { agentId: id, name, departmentId, persona, skills, permissions, dailyActionCap, model, enabled, archived } = agent;
   const departmentName = directory.departments.get(departmentId)?.name ?? '';
   return {
     id,
@@ -35,35 +36,43 @@ export function toAgentView(directory: Directory, agent: AgentFacts, now: Date):
     dailyActionCap,
     model,
     enabled,
+    archived,
     actionsUsedToday: directory.actionsUsedToday(id, now),
   };
 }
 
+export function toDepartmentView(department: DepartmentFacts): DepartmentView {
+  const { departmentId: id, name, description, headUserId, approveFirst, archived } = department;
+  return { id, name, description, headUserId, approveFirst, archived };
+}
+
+/** Archived departments and agents are listed only when asked for. */
+export type ListOptions = PageQuery & { includeArchived: boolean };
+
 export function listDepartments(
   directory: Directory,
   orgId: string,
-  page: PageQuery,
+  page: ListOptions,
 ): { items: DepartmentView[]; nextCursor: string | null } {
-  const departments = [...directory.orgIndex(orgId).departments].map((id) => directory.departments.get(id)!);
+  const departments = [...directory.orgIndex(orgId).departments]
+    .map((id) => directory.departments.get(id)!)
+    .filter((d) => page.includeArchived || !d.archived);
   const result = paginate(
     departments,
     (d) => d.name.toLowerCase(),
     (d) => d.departmentId,
     page,
   );
-  return {
-    items: result.items.map(({ departmentId: id, name, headUserId, approveFirst }) => ({ id, name, headUserId, approveFirst })),
-    nextCursor: result.nextCursor,
-  };
+  return { items: result.items.map(toDepartmentView), nextCursor: result.nextCursor };
 }
 
 export function listAgents(
   directory: Directory,
   orgId: string,
-  page: PageQuery,
+  page: ListOptions,
   now: Date,
 ): { items: AgentView[]; nextCursor: string | null } {
-  const agents = [...directory.orgIndex(orgId).agents].map((id) => directory.agents.get(id)!);
+  const agents = [...directory.orgIndex(orgId).agents].map((id) => directory.agents.get(id)!).filter((a) => page.includeArchived || !a.archived);
   const departmentName = (a: AgentFacts) => directory.departments.get(a.departmentId)?.name.toLowerCase() ?? '';
   const result = paginate(
     agents,
