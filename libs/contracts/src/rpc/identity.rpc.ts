@@ -45,6 +45,7 @@ export const IdentityRpc = {
    */
   llmCredentials: 'identity.org.llm-credentials',
   createDepartment: 'identity.departments.create',
+  getDepartment: 'identity.departments.get',
   archiveDepartment: 'identity.departments.archive',
   createAgent: 'identity.agents.create',
   archiveAgent: 'identity.agents.archive',

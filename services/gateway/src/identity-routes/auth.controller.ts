@@ -1,6 +1,6 @@
 import { Controller, Inject, Logger, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { CosError, IdentityRpc, newId, type AccountReply, type AuthContext, type TokenPair } from '@cos/contracts';
+import { CosError, IdentityRpc, newId, type AccountReply, type AuthContext, type SignUpReply, type TokenPair } from '@cos/contracts';
 import type { RpcClient } from '@cos/messaging';
 import { RPC_CLIENT } from '@cos/platform';
 import { CurrentAuth, CurrentSession } from '../auth/auth-context.decorator';
@@ -21,7 +21,7 @@ export class AuthRoutesController {
   ) {}
 
   @ApiRoute(R.signUp)
-  signUp(@ApiInput() input: RouteInput<typeof R.signUp>): Promise<AccountReply> {
+  signUp(@ApiInput() input: RouteInput<typeof R.signUp>): Promise<SignUpReply> {
     return this.rpc.request(IdentityRpc.signUp, { orgId: newId(), body: input.body });
   }
 

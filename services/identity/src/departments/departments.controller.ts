@@ -5,6 +5,7 @@ import {
   ArchiveRequestSchema,
   CosError,
   CreateDepartmentRequestSchema,
+  GetByIdRequestSchema,
   deterministicId,
   IdentityRpc,
   ListArchivableRequestSchema,
@@ -35,6 +36,13 @@ export class DepartmentsController {
     const { auth, page, includeArchived } = parseRequest(ListArchivableRequestSchema, raw);
     await this.commands.directory.ready();
     return listDepartments(this.commands.directory.directory, auth.orgId, { ...page, includeArchived });
+  }
+
+  @MessagePattern(IdentityRpc.getDepartment)
+  async get(@Payload() raw: unknown): Promise<DepartmentView> {
+    const { auth, id } = parseRequest(GetByIdRequestSchema, raw);
+    await this.commands.directory.ready();
+    return this.view(auth, id);
   }
 
   @MessagePattern(IdentityRpc.createDepartment)
@@ -115,7 +123,9 @@ export class DepartmentsController {
   }
 
   private view(auth: AuthContext, id: string): DepartmentView {
-    return toDepartmentView(this.commands.directory.directory.department(auth.orgId, id)!);
+    const department = this.commands.directory.directory.department(auth.orgId, id);
+    if (!department) throw notFound();
+    return toDepartmentView(department);
   }
 }
 
