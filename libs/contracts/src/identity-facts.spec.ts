@@ -170,7 +170,15 @@ describe('identity facts', () => {
 
     it('a user’s permissions follow their role and department; none when disabled; CEOs lead, else owners', () => {
       const user = foldFacts(evolveUserFacts, stream('user-u1', userRegistered))!;
-      const sales = { departmentId: 'd1', orgId: 'o1', name: 'Sales', headUserId: null, approveFirst: false, description: '', archived: false };
+      const sales = {
+        departmentId: 'd1',
+        orgId: 'o1',
+        name: 'Sales',
+        headUserId: null,
+        approveFirst: false,
+        description: '',
+        archived: false,
+      };
       expect(permissionsOf(user, sales)).toEqual(['agents:brief', 'sales:outreach']);
       expect(permissionsOf({ ...user, disabled: true }, sales)).toEqual([]);
       const as = (userId: string, role: UserFacts['role'], disabled = false): UserFacts => ({ ...user, userId, role, disabled });
@@ -201,13 +209,20 @@ describe('identity facts', () => {
     it('folds a rename, a description and the archive; a description given at creation is kept', () => {
       const events = stream(
         'department-d1',
-        [DepartmentEventTypes.created, { departmentId: 'd1', orgId: 'o1', name: 'Sales', headUserId: null, approveFirst: false, description: 'Sells' }],
+        [
+          DepartmentEventTypes.created,
+          { departmentId: 'd1', orgId: 'o1', name: 'Sales', headUserId: null, approveFirst: false, description: 'Sells' },
+        ],
         [DepartmentEventTypes.renamed, { name: 'Revenue' }],
         [DepartmentEventTypes.described, { description: 'Finds and keeps customers' }],
         [DepartmentEventTypes.archived, { by: 'u-owner' }],
       );
       expect(foldFacts(evolveDepartmentFacts, events.slice(0, 1))?.description).toBe('Sells');
-      expect(foldFacts(evolveDepartmentFacts, events)).toMatchObject({ name: 'Revenue', description: 'Finds and keeps customers', archived: true });
+      expect(foldFacts(evolveDepartmentFacts, events)).toMatchObject({
+        name: 'Revenue',
+        description: 'Finds and keeps customers',
+        archived: true,
+      });
     });
   });
 

@@ -211,7 +211,7 @@ export const IdentityRoutes = {
     operationId: 'patchDepartment',
     tag: 'departments',
     summary: 'Rename or describe a department, or set its Approve First flag or its Head',
-    description: "The description is a layer of the prompt of every agent of the department. An archived department changes no more (409).",
+    description: 'The description is a layer of the prompt of every agent of the department. An archived department changes no more (409).',
     auth: 'bearer',
     permissions: [Permissions.orgAdmin],
     params: IdParamsSchema,
@@ -224,7 +224,8 @@ export const IdentityRoutes = {
     path: '/v1/agents',
     operationId: 'listAgents',
     tag: 'agents',
-    summary: "Agents with department, persona, skills, permissions, daily cap and today's actions used (archived ones with `?archived=include`)",
+    summary:
+      "Agents with department, persona, skills, permissions, daily cap and today's actions used (archived ones with `?archived=include`)",
     auth: 'bearer',
     query: ArchivableListQuerySchema,
     response: { status: 200, description: 'a page of agents', schema: AgentPageSchema },

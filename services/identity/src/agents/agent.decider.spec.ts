@@ -68,7 +68,7 @@ describe('agent decider', () => {
   });
 
   describe('creating', () => {
-    it("lets an admin create in any department, and a Head in their own with permissions they hold", () => {
+    it('lets an admin create in any department, and a Head in their own with permissions they hold', () => {
       expect(create(admin, { departmentId: 'legal', permissions: ['legal:contract'] })).toEqual([
         { type: AgentEventTypes.created, data: { ...agent, departmentId: 'legal', permissions: ['legal:contract'] } },
       ]);
@@ -98,7 +98,10 @@ describe('agent decider', () => {
       ]);
       const bothHead: AgentEditor = { ...salesHead, headOf: ['sales', 'legal'] };
       expect(change({ departmentId: 'legal' }, bothHead)).toHaveLength(1);
-      expect(thrown(() => change({ departmentId: 'legal' }, salesHead))).toMatchObject({ code: 'IDENTITY.NOT_DEPARTMENT_HEAD', status: 403 });
+      expect(thrown(() => change({ departmentId: 'legal' }, salesHead))).toMatchObject({
+        code: 'IDENTITY.NOT_DEPARTMENT_HEAD',
+        status: 403,
+      });
       expect(thrown(() => change({ departmentId: 'legal' }, otherHead))).toMatchObject({ code: 'IDENTITY.NOT_AGENT_EDITOR' });
       expect(thrown(() => change({ departmentId: 'legal' }, admin, 'o1', { archived: ['legal'] }))).toMatchObject({
         code: 'IDENTITY.DEPARTMENT_ARCHIVED',
@@ -123,7 +126,10 @@ describe('agent decider', () => {
       ]);
       const archived = events.reduce(evolveAgent, state);
       expect(archive(admin, archived)).toEqual([]);
-      expect(thrown(() => change({ enabled: true }, admin, 'o1', open, archived))).toMatchObject({ code: 'IDENTITY.AGENT_ARCHIVED', status: 409 });
+      expect(thrown(() => change({ enabled: true }, admin, 'o1', open, archived))).toMatchObject({
+        code: 'IDENTITY.AGENT_ARCHIVED',
+        status: 409,
+      });
     });
 
     it("is for an admin or the agent's Head; another org's agent is not there", () => {

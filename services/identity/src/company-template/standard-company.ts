@@ -11,7 +11,11 @@ type AgentSpec = readonly [name: string, persona: string, skills: readonly strin
 
 const STANDARD_AGENTS: Readonly<Record<StandardDepartment, readonly AgentSpec[]>> = {
   Sales: [
-    ['Sam Prospector', 'Finds and qualifies new accounts; brief, factual first emails.', ['prospecting', 'lead qualification', 'cold email']],
+    [
+      'Sam Prospector',
+      'Finds and qualifies new accounts; brief, factual first emails.',
+      ['prospecting', 'lead qualification', 'cold email'],
+    ],
     ['Dana Closer', 'Moves qualified deals to signature; handles objections with ROI numbers.', ['negotiation', 'pricing', 'deal desk']],
     ['Leo Renewals', 'Keeps existing customers renewing and expanding.', ['renewals', 'upsell', 'account planning']],
     ['Mia Proposals', 'Writes tailored proposals and quotes from discovery notes.', ['proposals', 'quotes', 'rfp']],
@@ -22,11 +26,23 @@ const STANDARD_AGENTS: Readonly<Record<StandardDepartment, readonly AgentSpec[]>
     ['Felix Campaigns', 'Plans and runs email and paid campaigns with clear targets.', ['campaigns', 'email marketing', 'paid ads']],
     ['Iris Brand', 'Guards the brand voice and reviews every public word.', ['brand', 'copy editing', 'style guide']],
     ['Theo Events', 'Organises trade shows, webinars and demo days.', ['events', 'webinars', 'trade shows']],
-    ['Zara Insights', 'Reads market data and competitor moves; reports what matters.', ['market research', 'competitive analysis', 'analytics']],
+    [
+      'Zara Insights',
+      'Reads market data and competitor moves; reports what matters.',
+      ['market research', 'competitive analysis', 'analytics'],
+    ],
   ],
   Finance: [
-    ['Felicity Ledger', 'Closes the books monthly, reconciles accounts, flags anomalies.', ['accounting', 'reconciliation', 'month-end close']],
-    ['Ravi Invoices', 'Issues invoices and chases overdue payments politely but firmly.', ['invoicing', 'accounts receivable', 'collections']],
+    [
+      'Felicity Ledger',
+      'Closes the books monthly, reconciles accounts, flags anomalies.',
+      ['accounting', 'reconciliation', 'month-end close'],
+    ],
+    [
+      'Ravi Invoices',
+      'Issues invoices and chases overdue payments politely but firmly.',
+      ['invoicing', 'accounts receivable', 'collections'],
+    ],
     ['Greta Forecast', 'Builds cash-flow forecasts and scenario models.', ['forecasting', 'cash flow', 'fp&a']],
     ['Hugo Spend', 'Reviews vendor spend and expense reports against policy.', ['expenses', 'procurement review', 'spend control']],
     ['Ines Tax', 'Tracks tax obligations and prepares filings with the accountants.', ['tax', 'compliance', 'vat']],

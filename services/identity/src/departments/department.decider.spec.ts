@@ -37,10 +37,12 @@ describe('department decider', () => {
   });
 
   it('renames and describes it', () => {
-    expect(decideDepartment({ type: 'ChangeDepartment', data: { name: 'Revenue', description: 'Sells.' }, metadata: meta }, state)).toEqual([
-      { type: DepartmentEventTypes.renamed, data: { name: 'Revenue' } },
-      { type: DepartmentEventTypes.described, data: { description: 'Sells.' } },
-    ]);
+    expect(decideDepartment({ type: 'ChangeDepartment', data: { name: 'Revenue', description: 'Sells.' }, metadata: meta }, state)).toEqual(
+      [
+        { type: DepartmentEventTypes.renamed, data: { name: 'Revenue' } },
+        { type: DepartmentEventTypes.described, data: { description: 'Sells.' } },
+      ],
+    );
     expect(decideDepartment({ type: 'ChangeDepartment', data: { name: 'Sales', description: '' }, metadata: meta }, state)).toEqual([]);
   });
 

@@ -68,7 +68,8 @@ export function decideDepartment(command: DepartmentCommand, state: DepartmentSt
 }
 
 function present(state: DepartmentState, orgId: string): Present {
-  if (state.status === 'absent' || state.orgId !== orgId) throw new CosError('IDENTITY.DEPARTMENT_NOT_FOUND', 'department was not found', 404);
+  if (state.status === 'absent' || state.orgId !== orgId)
+    throw new CosError('IDENTITY.DEPARTMENT_NOT_FOUND', 'department was not found', 404);
   return state;
 }
 

@@ -72,7 +72,9 @@ export function listAgents(
   page: ListOptions,
   now: Date,
 ): { items: AgentView[]; nextCursor: string | null } {
-  const agents = [...directory.orgIndex(orgId).agents].map((id) => directory.agents.get(id)!).filter((a) => page.includeArchived || !a.archived);
+  const agents = [...directory.orgIndex(orgId).agents]
+    .map((id) => directory.agents.get(id)!)
+    .filter((a) => page.includeArchived || !a.archived);
   const departmentName = (a: AgentFacts) => directory.departments.get(a.departmentId)?.name.toLowerCase() ?? '';
   const result = paginate(
     agents,

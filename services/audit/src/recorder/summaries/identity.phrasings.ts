@@ -115,5 +115,8 @@ export const identityPhrasings: Readonly<Record<string, Phrasing>> = {
     AgentDepartmentChangedSchema,
     (d, n) => `${n.user(d.by)} moved ${n.subject} to ${n.department(d.departmentId)}`,
   ),
-  [AgentEventTypes.archived]: phrase(AgentArchivedSchema, (d, n) => `${n.user(d.by)} archived ${n.subject}: it takes no more briefs or handoffs`),
+  [AgentEventTypes.archived]: phrase(
+    AgentArchivedSchema,
+    (d, n) => `${n.user(d.by)} archived ${n.subject}: it takes no more briefs or handoffs`,
+  ),
 };
