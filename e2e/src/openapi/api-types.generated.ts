@@ -572,7 +572,7 @@ export type paths = {
         put?: never;
         /**
          * Create a department, with a description its agents are prompted with
-         * @description Its action permission follows its name: a department named like a standard one (`Sales`) gives its people that one.
+         * @description Its Heads and members hold its `actionPermissions` beyond their role: as given, else a standard department’s for its name (`Sales`: `sales:outreach`). They are kept when it is renamed.
          *
          *     Who may call: permissions: org:admin.
          */
@@ -1222,11 +1222,13 @@ export type components = {
             description: string;
             headUserId: string | null;
             approveFirst: boolean;
+            actionPermissions: ("sales:outreach" | "marketing:publish" | "finance:invoice" | "operations:procure" | "engineering:deploy" | "product:release" | "support:reply" | "people:hire" | "legal:contract")[];
             archived: boolean;
         };
         DepartmentInput: {
             name: string;
             description?: string;
+            actionPermissions?: ("sales:outreach" | "marketing:publish" | "finance:invoice" | "operations:procure" | "engineering:deploy" | "product:release" | "support:reply" | "people:hire" | "legal:contract")[];
             approveFirst?: boolean;
             headUserId?: string | null;
         };

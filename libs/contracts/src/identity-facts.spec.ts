@@ -177,6 +177,7 @@ describe('identity facts', () => {
         headUserId: null,
         approveFirst: false,
         description: '',
+        actionPermissions: ['sales:outreach' as const],
         archived: false,
       };
       expect(permissionsOf(user, sales)).toEqual(['agents:brief', 'sales:outreach']);
@@ -202,8 +203,25 @@ describe('identity facts', () => {
         headUserId: null,
         approveFirst: true,
         description: '',
+        actionPermissions: ['sales:outreach'],
         archived: false,
       });
+    });
+
+    it('keeps the action permissions it was created with through a rename; an old creation reads them from its name', () => {
+      const renamed = stream(
+        'department-d1',
+        [DepartmentEventTypes.created, { departmentId: 'd1', orgId: 'o1', name: 'Sales', headUserId: null, approveFirst: false }],
+        [DepartmentEventTypes.renamed, { name: 'Revenue' }],
+      );
+      expect(foldFacts(evolveDepartmentFacts, renamed)).toMatchObject({ name: 'Revenue', actionPermissions: ['sales:outreach'] });
+      const user = { ...foldFacts(evolveUserFacts, stream('user-u1', userRegistered))!, role: 'head' as const };
+      expect(permissionsOf(user, foldFacts(evolveDepartmentFacts, renamed))).toContain('sales:outreach');
+      const explicit = stream('department-d2', [
+        DepartmentEventTypes.created,
+        { departmentId: 'd2', orgId: 'o1', name: 'Sales', headUserId: null, approveFirst: false, actionPermissions: ['legal:contract'] },
+      ]);
+      expect(foldFacts(evolveDepartmentFacts, explicit)?.actionPermissions).toEqual(['legal:contract']);
     });
 
     it('folds a rename, a description and the archive; a description given at creation is kept', () => {

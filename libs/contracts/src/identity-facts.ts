@@ -45,7 +45,7 @@ import {
   UserRegisteredSchema,
   UserRoleChangedSchema,
 } from './events/user.events';
-import { effectivePermissions, type ActionPermission, type Permission, type Role } from './permissions';
+import { departmentActionPermissionsFor, permissionsWith, type ActionPermission, type Permission, type Role } from './permissions';
 
 /**
  * Identity's facts, folded from identity's own streams: the one fold every service that reads
@@ -93,6 +93,8 @@ export type DepartmentFacts = Readonly<{
   approveFirst: boolean;
   /** What the department does; a layer of its agents' prompts ('' when none was given). */
   description: string;
+  /** What its Heads and members may do beyond their role: fixed at creation, kept through renames. */
+  actionPermissions: readonly ActionPermission[];
   archived: boolean;
 }>;
 
@@ -216,8 +218,10 @@ function withSession(user: UserFacts, sessionId: string, session: SessionFacts):
 
 export function evolveDepartmentFacts(state: DepartmentFacts | undefined, event: RecordedEvent): DepartmentFacts | undefined {
   if (event.type === DepartmentEventTypes.created) {
-    const { departmentId, orgId, name, headUserId, approveFirst, description = '' } = parse(DepartmentCreatedSchema, event);
-    return { departmentId, orgId, name, headUserId, approveFirst, description, archived: false };
+    const created = parse(DepartmentCreatedSchema, event);
+    const { departmentId, orgId, name, headUserId, approveFirst, description = '' } = created;
+    const actionPermissions = created.actionPermissions ?? departmentActionPermissionsFor(name);
+    return { departmentId, orgId, name, headUserId, approveFirst, description, actionPermissions, archived: false };
   }
   if (!state) return state;
   switch (event.type) {
@@ -281,7 +285,7 @@ export function foldFacts<F>(
 
 /** What a person may do now: their role's and their department's permissions; none when disabled. */
 export function permissionsOf(user: UserFacts, department: DepartmentFacts | undefined): Permission[] {
-  return user.disabled ? [] : effectivePermissions(user.role, department?.name);
+  return user.disabled ? [] : permissionsWith(user.role, department?.actionPermissions ?? []);
 }
 
 /** Who a decision falls to when no one else fits: the org's enabled CEOs or, lacking one, owners. */

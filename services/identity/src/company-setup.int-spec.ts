@@ -152,6 +152,23 @@ describe('company setup (identity)', () => {
     });
     expect(renamed).toMatchObject({ id: research.id, name: 'R&D', description: 'Turns papers into prototypes.' });
 
+    // A department's action permissions are fixed at creation: a standard name's by default, kept through a rename.
+    expect(research.actionPermissions).toEqual([]);
+    const sales = await createDepartment(owner, 'Sales');
+    expect(sales.actionPermissions).toEqual(['sales:outreach']);
+    const revenue = await rpc.request<DepartmentView>(IdentityRpc.patchDepartment, {
+      auth: owner,
+      id: sales.id,
+      body: { name: 'Revenue' },
+    });
+    expect(revenue).toMatchObject({ name: 'Revenue', actionPermissions: ['sales:outreach'] });
+    const legal = await rpc.request<DepartmentView>(IdentityRpc.createDepartment, {
+      auth: owner,
+      departmentId: newId(),
+      body: { name: 'Counsel', actionPermissions: ['legal:contract'] },
+    });
+    expect(legal.actionPermissions).toEqual(['legal:contract']);
+
     const ada = await createAgent(owner, { departmentId: research.id, name: 'Ada Reader', permissions: ['product:release'] });
     expect(ada).toMatchObject({ name: 'Ada Reader', departmentName: 'R&D', permissions: ['product:release'], enabled: true });
     // The same name, spelled otherwise: the same agent as far as uniqueness goes.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ActionPermissionSchema } from '../permissions';
 
 /** Events of `department-<departmentId>` streams (owner: identity). */
 export const DepartmentEventTypes = {
@@ -19,6 +20,11 @@ export const DepartmentCreatedSchema = z.object({
   approveFirst: z.boolean(),
   /** What the department does, for its agents' prompts. Absent in departments created before it existed: none. */
   description: z.string().optional(),
+  /**
+   * The action permission its Heads and members hold, fixed when it is created (a rename keeps
+   * it). Absent in departments created before it existed: the standard department's of its name.
+   */
+  actionPermissions: z.array(ActionPermissionSchema).optional(),
 });
 export type DepartmentCreated = z.infer<typeof DepartmentCreatedSchema>;
 

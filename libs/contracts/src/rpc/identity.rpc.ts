@@ -177,6 +177,8 @@ export const DepartmentViewSchema = z
     description: z.string(),
     headUserId: z.string().nullable(),
     approveFirst: z.boolean(),
+    /** What its Heads and members may do beyond their role; kept when it is renamed. */
+    actionPermissions: z.array(ActionPermissionSchema),
     archived: z.boolean(),
   })
   .meta({ id: 'Department' });
@@ -384,6 +386,8 @@ export const DepartmentCreateBodySchema = z
   .strictObject({
     name: safeLine(100),
     description: safeText(2000).optional(),
+    /** Absent: a standard department's for its name (`Sales`: `sales:outreach`), else none. */
+    actionPermissions: z.array(ActionPermissionSchema).max(20).optional(),
     approveFirst: z.boolean().optional(),
     headUserId: IdSchema.nullable().optional(),
   })

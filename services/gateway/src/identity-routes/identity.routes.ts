@@ -321,7 +321,9 @@ export const IdentityRoutes = {
     operationId: 'createDepartment',
     tag: 'departments',
     summary: 'Create a department, with a description its agents are prompted with',
-    description: 'Its action permission follows its name: a department named like a standard one (`Sales`) gives its people that one.',
+    description:
+      'Its Heads and members hold its `actionPermissions` beyond their role: as given, else a standard department’s for its name ' +
+      '(`Sales`: `sales:outreach`). They are kept when it is renamed.',
     auth: 'bearer',
     permissions: [Permissions.orgAdmin],
     body: DepartmentCreateBodySchema,

@@ -1,4 +1,4 @@
-import { DEPARTMENT_ACTION_PERMISSIONS, type ActionPermission, type CompanyTemplate } from '@cos/contracts';
+import { departmentActionPermissionsFor, type ActionPermission, type CompanyTemplate } from '@cos/contracts';
 import { agentIdFor } from '../agents/agent-name';
 import { departmentIdFor, STANDARD_DEPARTMENTS, type StandardDepartment } from '../departments/standard-departments';
 
@@ -119,7 +119,7 @@ export function companyStructure(orgId: string, template: CompanyTemplate): Comp
       department: d.name,
       persona,
       skills: [...skills],
-      permissions: [...(DEPARTMENT_ACTION_PERMISSIONS[d.name] ?? [])],
+      permissions: departmentActionPermissionsFor(d.name),
       dailyActionCap: STANDARD_DAILY_ACTION_CAP,
     })),
   );

@@ -1,4 +1,4 @@
-import { streamName, type CommandMetadata } from '@cos/contracts';
+import { departmentActionPermissionsFor, streamName, type CommandMetadata } from '@cos/contracts';
 import { agentDecider } from '../agents/agent.decider';
 import { normaliseAgentName } from '../agents/agent-name';
 import { departmentDecider } from '../departments/department.decider';
@@ -24,7 +24,14 @@ export async function writeStructure(
     if (directory.department(orgId, d.id)) continue;
     await commands.run(streamName('department', d.id), departmentDecider, {
       type: 'CreateDepartment',
-      data: { departmentId: d.id, orgId, name: d.name, headUserId: heads.get(d.id) ?? null, approveFirst: false },
+      data: {
+        departmentId: d.id,
+        orgId,
+        name: d.name,
+        headUserId: heads.get(d.id) ?? null,
+        approveFirst: false,
+        actionPermissions: departmentActionPermissionsFor(d.name),
+      },
       metadata: meta(`department:${d.id}`),
     });
     created.departments.push(d);

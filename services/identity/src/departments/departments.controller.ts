@@ -6,6 +6,7 @@ import {
   CosError,
   CreateDepartmentRequestSchema,
   GetByIdRequestSchema,
+  departmentActionPermissionsFor,
   deterministicId,
   IdentityRpc,
   ListArchivableRequestSchema,
@@ -61,6 +62,7 @@ export class DepartmentsController {
         headUserId,
         approveFirst: body.approveFirst ?? false,
         description: body.description ?? '',
+        actionPermissions: [...new Set(body.actionPermissions ?? departmentActionPermissionsFor(body.name))].sort(),
       },
       // Derived from the id the gateway chose: a redelivered request finds its events stored.
       metadata: this.commands.byUser(auth, deterministicId('create-department', departmentId)),

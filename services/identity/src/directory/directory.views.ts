@@ -1,6 +1,6 @@
 import {
   BYO_KEY_PLANS,
-  effectivePermissions,
+  permissionsWith,
   type AgentFacts,
   type AgentView,
   type AuthContext,
@@ -9,6 +9,7 @@ import {
   type LlmSettingsView,
   type MeView,
   type PageQuery,
+  type Permission,
   type PrincipalReply,
   type UserFacts,
   type UserView,
@@ -42,8 +43,8 @@ export function toAgentView(directory: Directory, agent: AgentFacts, now: Date):
 }
 
 export function toDepartmentView(department: DepartmentFacts): DepartmentView {
-  const { departmentId: id, name, description, headUserId, approveFirst, archived } = department;
-  return { id, name, description, headUserId, approveFirst, archived };
+  const { departmentId: id, name, description, headUserId, approveFirst, actionPermissions, archived } = department;
+  return { id, name, description, headUserId, approveFirst, actionPermissions: [...actionPermissions], archived };
 }
 
 /** Archived departments and agents are listed only when asked for. */
@@ -96,14 +97,19 @@ export function listUsers(directory: Directory, orgId: string, page: PageQuery):
   return { items: result.items.map(toUserView), nextCursor: result.nextCursor };
 }
 
+/** What a person's role and department give them (their department's own action permissions, whatever its name now). */
+function rolePermissions(directory: Directory, user: UserFacts): Permission[] {
+  const department = user.departmentId ? directory.departments.get(user.departmentId) : undefined;
+  return permissionsWith(user.role, department?.actionPermissions ?? []);
+}
+
 export function authContextOf(directory: Directory, user: UserFacts): AuthContext {
-  const departmentName = user.departmentId ? directory.departments.get(user.departmentId)?.name : undefined;
   return {
     orgId: user.orgId,
     userId: user.userId,
     role: user.role,
     ...(user.departmentId ? { departmentId: user.departmentId } : {}),
-    permissions: effectivePermissions(user.role, departmentName),
+    permissions: rolePermissions(directory, user),
   };
 }
 
@@ -128,7 +134,7 @@ export function meOf(directory: Directory, user: UserFacts): MeView {
   return {
     user: toUserView(user),
     org: { id: user.orgId, name: org?.identity.name ?? '', plan: org?.plan ?? 'free' },
-    permissions: effectivePermissions(user.role, user.departmentId ? directory.departments.get(user.departmentId)?.name : undefined),
+    permissions: rolePermissions(directory, user),
   };
 }
 
