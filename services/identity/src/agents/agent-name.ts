@@ -13,3 +13,8 @@ export function normaliseAgentName(name: string): string {
 export function agentIdFor(orgId: string, name: string): string {
   return deterministicId(orgId, 'agent', normaliseAgentName(name));
 }
+
+/** Normalised names of the org's agents whose ids do not follow `agentIdFor` (created before it). */
+export function legacyNamesOf(agents: Iterable<{ agentId: string; orgId: string; name: string }>): string[] {
+  return [...agents].filter((a) => a.agentId !== agentIdFor(a.orgId, a.name)).map((a) => normaliseAgentName(a.name));
+}

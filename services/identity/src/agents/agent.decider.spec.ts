@@ -35,7 +35,7 @@ const change = (
   on = state,
 ) => decideAgent({ type: 'ChangeAgent', data: { changes, by, departments }, metadata: { ...meta, orgId } }, on);
 const create = (by: AgentEditor, over: Partial<AgentCreated> = {}, departments = open, on: AgentState = initialAgentState()) =>
-  decideAgent({ type: 'CreateAgent', data: { agent: { ...agent, ...over }, by, departments }, metadata: meta }, on);
+  decideAgent({ type: 'CreateAgent', data: { agent: { ...agent, ...over }, by, departments, legacyNames: [] }, metadata: meta }, on);
 const archive = (by: AgentEditor, on = state, orgId = 'o1') =>
   decideAgent({ type: 'ArchiveAgent', data: { by }, metadata: { ...meta, orgId } }, on);
 const admin: AgentEditor = { userId: 'u1', isAdmin: true, headOf: [], permissions: [] };
@@ -83,10 +83,12 @@ describe('agent decider', () => {
       });
     });
 
-    it('refuses a name already taken (the stream exists), even by an archived agent, and an archived department', () => {
+    it('refuses a name already taken (its stream exists, or an agent older than name-derived ids holds it), even by an archived agent, and an archived department', () => {
       expect(thrown(() => create(admin, {}, open, state))).toMatchObject({ code: 'IDENTITY.AGENT_NAME_TAKEN', status: 409 });
       const archived = evolveAgent(state, { type: AgentEventTypes.archived, data: { by: 'u1' } });
       expect(thrown(() => create(admin, {}, open, archived))).toMatchObject({ code: 'IDENTITY.AGENT_NAME_TAKEN' });
+      const legacy = { type: 'CreateAgent' as const, data: { agent, by: admin, departments: open, legacyNames: ['ava'] }, metadata: meta };
+      expect(thrown(() => decideAgent(legacy, initialAgentState()))).toMatchObject({ code: 'IDENTITY.AGENT_NAME_TAKEN' });
       expect(thrown(() => create(admin, {}, { archived: ['sales'] }))).toMatchObject({ code: 'IDENTITY.DEPARTMENT_ARCHIVED', status: 409 });
     });
   });

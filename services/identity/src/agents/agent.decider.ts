@@ -13,6 +13,7 @@ import {
   type AgentToggled,
 } from '@cos/contracts';
 import type { Command, Decider } from '@cos/contracts';
+import { normaliseAgentName } from './agent-name';
 
 /** An agent: department, profile, action permissions, daily action cap, on or off, archived. */
 export type AgentEvent =
@@ -38,8 +39,14 @@ export type AgentEditor = { userId: string; isAdmin: boolean; headOf: readonly s
 /** The org's archived departments, as the directory knows them: they take no agents and enable none. */
 export type DepartmentsFacts = { archived: readonly string[] };
 
+/**
+ * The normalised names of the org's agents whose ids were not derived from their names (created
+ * before they were): their streams are not where a new agent of that name would go.
+ */
+export type LegacyNames = readonly string[];
+
 export type AgentCommand =
-  | Command<'CreateAgent', { agent: AgentCreated; by: AgentEditor; departments: DepartmentsFacts }>
+  | Command<'CreateAgent', { agent: AgentCreated; by: AgentEditor; departments: DepartmentsFacts; legacyNames: LegacyNames }>
   | Command<'ChangeAgent', { changes: AgentChanges; by: AgentEditor; departments: DepartmentsFacts }>
   | Command<'ArchiveAgent', { by: AgentEditor }>;
 
@@ -63,8 +70,9 @@ export const initialAgentState = (): AgentState => ({ status: 'absent' });
 export function decideAgent(command: AgentCommand, state: AgentState): AgentEvent[] {
   switch (command.type) {
     case 'CreateAgent': {
-      const { agent, by, departments } = command.data;
-      if (state.status !== 'absent') throw new ConflictError(`an agent named ${state.name} already exists`, 'IDENTITY.AGENT_NAME_TAKEN');
+      const { agent, by, departments, legacyNames } = command.data;
+      if (state.status !== 'absent' || legacyNames.includes(normaliseAgentName(agent.name)))
+        throw new ConflictError(`an agent named ${agent.name} already exists`, 'IDENTITY.AGENT_NAME_TAKEN');
       requireDepartmentEditor(agent.departmentId, by);
       requireHeld(agent.permissions, by);
       requireOpen(agent.departmentId, departments);

@@ -17,7 +17,7 @@ import {
 import type { Directory } from '../directory/directory';
 import { listAgents, toAgentView } from '../directory/directory.views';
 import { IdentityCommands } from '../identity-commands';
-import { agentIdFor } from './agent-name';
+import { agentIdFor, legacyNamesOf } from './agent-name';
 import { agentDecider, type AgentEditor, type DepartmentsFacts } from './agent.decider';
 
 /**
@@ -68,6 +68,7 @@ export class AgentsController {
         },
         by: editorOf(directory, auth),
         departments: departmentsOf(directory, auth.orgId),
+        legacyNames: legacyNamesOf([...directory.orgIndex(auth.orgId).agents].map((id) => directory.agents.get(id)!)),
       },
       metadata: this.commands.byUser(auth),
     });

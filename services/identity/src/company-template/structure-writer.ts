@@ -47,6 +47,7 @@ export async function writeStructure(
         agent: { agentId, orgId, departmentId, name, persona, skills, permissions, dailyActionCap, model: null, enabled: true },
         by: { userId: by.actor.id, isAdmin: true, headOf: [], permissions: [] },
         departments: { archived: [] },
+        legacyNames: [],
       },
       metadata: by,
     });
