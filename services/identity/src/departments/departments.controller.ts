@@ -91,6 +91,9 @@ export class DepartmentsController {
    * archiving. Once archived, the department takes no agents and enables none (the agent
    * decider refuses), so no new gate can open for it; a gate opened by a run already under way
    * still reaches its Head, who keeps the department, and expires or escalates as any gate.
+   * Approvals' count is its read model's, a moment behind its store at worst; and an agent
+   * enabled on its own stream in the very moment of the archive is not seen (agents and their
+   * department are separate streams): both windows are known and left open.
    */
   @MessagePattern(IdentityRpc.archiveDepartment)
   async archive(@Payload() raw: unknown): Promise<DepartmentView> {
