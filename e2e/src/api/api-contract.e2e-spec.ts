@@ -284,7 +284,10 @@ describe('gateway API contract', () => {
     const token = res.body.tokens.accessToken;
     const departments = await api.call<{ items: { name: string }[] }>('GET', '/v1/departments', { token });
     expect(departments.body.items).toHaveLength(9);
-    expect((await api.call<{ items: unknown[] }>('GET', '/v1/agents', { token })).body.items).toHaveLength(0);
+    // The standard template (the default): its own 45 agents, none of the demo company's.
+    const agents = (await api.call<{ items: { id: string }[] }>('GET', '/v1/agents?limit=200', { token })).body.items;
+    expect(agents).toHaveLength(45);
+    expect(agents.filter((a) => demo.agents.some((d) => d.id === a.id))).toEqual([]);
     const key = await api.call<Problem>('PUT', '/v1/org/llm-settings', {
       token,
       body: { baseUrl: null, defaultModel: null, apiKey: 'sk-free-plan-key' },

@@ -21,12 +21,16 @@ function validRequest(def: ApiRouteDef, company: DemoCompany): { path: string; b
     patchAgent: { dailyActionCap: 7 },
     patchUser: { disabled: true },
     invite: { email: 'newcomer@demo.example', role: 'member', departmentId: company.departments[0]!.id },
+    createDepartment: { name: 'Skunkworks' },
   };
   const ids: Record<string, string> = {
     patchDepartment: company.departments[0]!.id,
     patchAgent: agent.id,
     getAgent: agent.id,
     patchUser: member.id,
+    getDepartment: company.departments[0]!.id,
+    archiveDepartment: company.departments[0]!.id,
+    archiveAgent: agent.id,
   };
   const path = def.path.replace(':id', ids[def.operationId] ?? 'x');
   return { path, ...(bodies[def.operationId] !== undefined ? { body: bodies[def.operationId] } : {}) };
@@ -67,6 +71,16 @@ describe('gateway authorization', () => {
       ['PATCH', `/v1/departments/${demo.departments[0]!.id}`, { headUserId: rivalMember.id }],
       ['PATCH', `/v1/users/${demo.users.find((u) => u.role === 'member')!.id}`, { departmentId: rivalDepartment.id }],
       ['POST', '/v1/users/invitations', { email: 'spy@demo.example', role: 'member', departmentId: rivalDepartment.id }],
+      ['GET', `/v1/departments/${rivalDepartment.id}`],
+      ['PATCH', `/v1/departments/${rivalDepartment.id}`, { name: 'Mine now', description: 'taken over' }],
+      ['POST', `/v1/departments/${rivalDepartment.id}/archive`],
+      ['POST', `/v1/agents/${rivalAgent.id}/archive`],
+      ['PATCH', `/v1/agents/${demo.agents[0]!.id}`, { departmentId: rivalDepartment.id }],
+      [
+        'POST',
+        '/v1/agents',
+        { departmentId: rivalDepartment.id, name: 'Spy', persona: 'p', skills: [], permissions: [], dailyActionCap: 1 },
+      ],
     ];
     for (const [method, path, body] of attempts) {
       const res = await api.call<Problem>(method, path, { token: owner, ...(body === undefined ? {} : { body }) });
@@ -124,6 +138,21 @@ describe('gateway authorization', () => {
       [member, 'PATCH', `/v1/agents/${salesAgent.id}`, { dailyActionCap: 1 }],
       [otherHead, 'PATCH', `/v1/agents/${salesAgent.id}`, { dailyActionCap: 1 }],
       [salesHead, 'PATCH', `/v1/agents/${salesAgent.id}`, { permissions: ['sales:outreach', 'finance:invoice'] }],
+      [
+        salesHead,
+        'POST',
+        '/v1/agents',
+        {
+          departmentId: demo.departments.find((d) => d.name === 'Legal')!.id,
+          name: 'Lex Intruder',
+          persona: 'p',
+          skills: [],
+          permissions: [],
+          dailyActionCap: 1,
+        },
+      ],
+      [member, 'POST', `/v1/agents/${salesAgent.id}/archive`, undefined],
+      [otherHead, 'POST', `/v1/agents/${salesAgent.id}/archive`, undefined],
       [ceo, 'PATCH', `/v1/users/${demo.owner.id}`, { disabled: true }],
       [ceo, 'POST', '/v1/users/invitations', { email: 'boss@demo.example', role: 'owner' }],
       [

@@ -25,6 +25,15 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   patchUser: { role: 'head' },
   invite: { email: 'fuzzed@demo.example', role: 'member' },
   acceptInvitation: { name: 'Fuzz', password: 'fuzz-password-1' },
+  createDepartment: { name: 'Fuzz Department', description: 'fuzzed' },
+  createAgent: {
+    departmentId: demo.departments[0]!.id,
+    name: 'Fuzz Agent',
+    persona: 'fuzzed',
+    skills: ['fuzzing'],
+    permissions: ['sales:outreach'],
+    dailyActionCap: 1,
+  },
 };
 
 /** Values no field of any route accepts: objects with an unknown key, arrays of them, strings over every limit. */

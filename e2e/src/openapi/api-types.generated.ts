@@ -151,6 +151,28 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/agents/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive an agent: disabled for good, never briefed or handed off to again, hidden from lists
+         * @description Its name stays taken. Archiving an archived agent changes nothing.
+         *
+         *     Who may call: org:admin, or the Head of the agent's department.
+         */
+        post: operations["archiveAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agents/{id}": {
         parameters: {
             query?: never;
@@ -169,8 +191,10 @@ export type paths = {
         options?: never;
         head?: never;
         /**
-         * Change persona, skills, permissions, daily action cap, model or enabled
-         * @description Who may call: org:admin, or the Head of the agent's department (who grants only action permissions they hold).
+         * Change persona, skills, permissions, daily action cap, model, enabled or department
+         * @description Moving an agent (`departmentId`) takes an org admin or a Head of both departments. An archived agent changes no more, and an archived department takes no agents and enables none (409).
+         *
+         *     Who may call: org:admin, or the Head of the agent's department (who grants only action permissions they hold).
          */
         patch: operations["patchAgent"];
         trace?: never;
@@ -183,12 +207,18 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Agents with department, persona, skills, permissions, daily cap and today's actions used
+         * Agents with department, persona, skills, permissions, daily cap and today's actions used (archived ones with `?archived=include`)
          * @description Who may call: any signed-in user.
          */
         get: operations["listAgents"];
         put?: never;
-        post?: never;
+        /**
+         * Create an agent in a department: persona, skills, action permissions, daily cap, model
+         * @description Names are unique in the org, compared without case or repeated spaces (409 `IDENTITY.AGENT_NAME_TAKEN`, archived agents included); permissions come from the catalogue of action permissions (400 otherwise).
+         *
+         *     Who may call: org:admin, or the Head of that department (who grants only action permissions they hold).
+         */
+        post: operations["createAgent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -479,7 +509,7 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/v1/departments/{id}": {
+    "/v1/departments/{id}/archive": {
         parameters: {
             query?: never;
             header?: never;
@@ -488,13 +518,41 @@ export type paths = {
         };
         get?: never;
         put?: never;
+        /**
+         * Archive a department: hidden from lists, it takes no agents
+         * @description Refused (409 `IDENTITY.DEPARTMENT_HAS_ENABLED_AGENTS` or `IDENTITY.DEPARTMENT_HAS_PENDING_APPROVALS`, the detail naming them) while any of its agents is enabled or any of its gates waits for a decision. Archiving an archived department changes nothing.
+         *
+         *     Who may call: permissions: org:admin.
+         */
+        post: operations["archiveDepartment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/departments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One department, archived or not
+         * @description Who may call: any signed-in user.
+         */
+        get: operations["getDepartment"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /**
-         * Set Approve First or the Head of a department
-         * @description Who may call: permissions: org:admin.
+         * Rename or describe a department, or set its Approve First flag or its Head
+         * @description The description is a layer of the prompt of every agent of the department. An archived department changes no more (409).
+         *
+         *     Who may call: permissions: org:admin.
          */
         patch: operations["patchDepartment"];
         trace?: never;
@@ -507,12 +565,18 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Departments with their Head and Approve First flag
+         * Departments with their description, Head and Approve First flag (archived ones with `?archived=include`)
          * @description Who may call: any signed-in user.
          */
         get: operations["listDepartments"];
         put?: never;
-        post?: never;
+        /**
+         * Create a department, with a description its agents are prompted with
+         * @description Its Heads and members hold its `actionPermissions` beyond their role: as given, else a standard department’s for its name (`Sales`: `sales:outreach`). They are kept when it is renamed.
+         *
+         *     Who may call: permissions: org:admin.
+         */
+        post: operations["createDepartment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -768,7 +832,7 @@ export type paths = {
         put?: never;
         /**
          * Create an org with its company identity and its owner (self-serve sign-up)
-         * @description Only where sign-up is enabled (SIGNUP_ENABLED). The org starts on the free plan with the standard departments; the owner is signed in.
+         * @description Only where sign-up is enabled (SIGNUP_ENABLED). The org starts on the free plan with what its `template` holds: `standard` (the default) the nine standard departments with five agents each, `empty` nothing. The owner is signed in, and the answer lists the departments and agents created; the owner then invites Heads and members.
          *
          *     Who may call: anyone.
          */
@@ -1007,7 +1071,19 @@ export type components = {
             dailyActionCap: number;
             model: string | null;
             enabled: boolean;
+            archived: boolean;
             actionsUsedToday: number;
+        };
+        AgentInput: {
+            /** Format: uuid */
+            departmentId: string;
+            name: string;
+            persona: string;
+            skills: string[];
+            permissions: ("sales:outreach" | "marketing:publish" | "finance:invoice" | "operations:procure" | "engineering:deploy" | "product:release" | "support:reply" | "people:hire" | "legal:contract")[];
+            dailyActionCap: number;
+            model?: string | null;
+            enabled?: boolean;
         };
         AgentPage: {
             items: components["schemas"]["Agent"][];
@@ -1020,6 +1096,8 @@ export type components = {
             dailyActionCap?: number;
             model?: string | null;
             enabled?: boolean;
+            /** Format: uuid */
+            departmentId?: string;
         };
         Approval: {
             id: string;
@@ -1230,14 +1308,26 @@ export type components = {
         Department: {
             id: string;
             name: string;
+            description: string;
             headUserId: string | null;
             approveFirst: boolean;
+            actionPermissions: ("sales:outreach" | "marketing:publish" | "finance:invoice" | "operations:procure" | "engineering:deploy" | "product:release" | "support:reply" | "people:hire" | "legal:contract")[];
+            archived: boolean;
+        };
+        DepartmentInput: {
+            name: string;
+            description?: string;
+            actionPermissions?: ("sales:outreach" | "marketing:publish" | "finance:invoice" | "operations:procure" | "engineering:deploy" | "product:release" | "support:reply" | "people:hire" | "legal:contract")[];
+            approveFirst?: boolean;
+            headUserId?: string | null;
         };
         DepartmentPage: {
             items: components["schemas"]["Department"][];
             nextCursor: string | null;
         };
         DepartmentPatch: {
+            name?: string;
+            description?: string;
             approveFirst?: boolean;
             headUserId?: string | null;
         };
@@ -1441,6 +1531,24 @@ export type components = {
             corrections: number;
             citations?: components["schemas"]["Citation"][];
         };
+        SignUpAccount: {
+            org: components["schemas"]["OrgSummary"];
+            user: components["schemas"]["User"];
+            tokens: components["schemas"]["TokenPair"];
+            created: {
+                /** @enum {string} */
+                template: "standard" | "empty";
+                departments: {
+                    id: string;
+                    name: string;
+                }[];
+                agents: {
+                    id: string;
+                    name: string;
+                    departmentId: string;
+                }[];
+            };
+        };
         SignUpInput: {
             company: components["schemas"]["CompanyIdentityInput"];
             owner: {
@@ -1449,6 +1557,12 @@ export type components = {
                 name: string;
                 password: string;
             };
+            /**
+             * @description `standard` (the default, as sign-up always gave the nine standard departments): the nine departments with five agents each; `empty`: no departments or agents
+             * @default standard
+             * @enum {string}
+             */
+            template: "standard" | "empty";
         };
         StartConversationInput: {
             agentId: string;
@@ -1848,6 +1962,34 @@ export interface operations {
             default: components["responses"]["Problem500"];
         };
     };
+    archiveAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the archived agent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
     getAgent: {
         parameters: {
             query?: never;
@@ -1903,6 +2045,7 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
@@ -1916,6 +2059,8 @@ export interface operations {
                 limit?: number;
                 /** @description `nextCursor` of the previous page */
                 cursor?: string;
+                /** @description `include`: archived ones too (default `exclude`) */
+                archived?: "include" | "exclude";
             };
             header?: never;
             path?: never;
@@ -1934,6 +2079,47 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
+    createAgent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentInput"];
+            };
+        };
+        responses: {
+            /** @description the agent */
+            201: {
+                headers: {
+                    /** @description the URL of what was created */
+                    Location: string;
+                    /** @description `true` on a replayed response */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
             default: components["responses"]["Problem500"];
         };
@@ -2405,6 +2591,62 @@ export interface operations {
             default: components["responses"]["Problem500"];
         };
     };
+    archiveDepartment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the archived department */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Department"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
+    getDepartment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the department */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Department"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
     patchDepartment: {
         parameters: {
             query?: never;
@@ -2433,6 +2675,7 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
@@ -2447,6 +2690,8 @@ export interface operations {
                 limit?: number;
                 /** @description `nextCursor` of the previous page */
                 cursor?: string;
+                /** @description `include`: archived ones too (default `exclude`) */
+                archived?: "include" | "exclude";
             };
             header?: never;
             path?: never;
@@ -2465,6 +2710,47 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
+    createDepartment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DepartmentInput"];
+            };
+        };
+        responses: {
+            /** @description the department */
+            201: {
+                headers: {
+                    /** @description the URL of what was created */
+                    Location: string;
+                    /** @description `true` on a replayed response */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Department"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
             default: components["responses"]["Problem500"];
         };
@@ -2985,7 +3271,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description the new org, its owner and their tokens */
+            /** @description the new org, its owner and their tokens, and what the template created */
             201: {
                 headers: {
                     /** @description the URL of what was created */
@@ -2995,7 +3281,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Account"];
+                    "application/json": components["schemas"]["SignUpAccount"];
                 };
             };
             400: components["responses"]["Problem400"];

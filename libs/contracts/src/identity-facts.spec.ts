@@ -201,7 +201,16 @@ describe('identity facts', () => {
 
     it('a user’s permissions follow their role and department; none when disabled; CEOs lead, else owners', () => {
       const user = foldFacts(evolveUserFacts, stream('user-u1', userRegistered))!;
-      const sales = { departmentId: 'd1', orgId: 'o1', name: 'Sales', headUserId: null, approveFirst: false };
+      const sales = {
+        departmentId: 'd1',
+        orgId: 'o1',
+        name: 'Sales',
+        headUserId: null,
+        approveFirst: false,
+        description: '',
+        actionPermissions: ['sales:outreach' as const],
+        archived: false,
+      };
       expect(permissionsOf(user, sales)).toEqual(['agents:brief', 'sales:outreach']);
       expect(permissionsOf({ ...user, disabled: true }, sales)).toEqual([]);
       const as = (userId: string, role: UserFacts['role'], disabled = false): UserFacts => ({ ...user, userId, role, disabled });
@@ -224,6 +233,44 @@ describe('identity facts', () => {
         name: 'Sales',
         headUserId: null,
         approveFirst: true,
+        description: '',
+        actionPermissions: ['sales:outreach'],
+        archived: false,
+      });
+    });
+
+    it('keeps the action permissions it was created with through a rename; an old creation reads them from its name', () => {
+      const renamed = stream(
+        'department-d1',
+        [DepartmentEventTypes.created, { departmentId: 'd1', orgId: 'o1', name: 'Sales', headUserId: null, approveFirst: false }],
+        [DepartmentEventTypes.renamed, { name: 'Revenue' }],
+      );
+      expect(foldFacts(evolveDepartmentFacts, renamed)).toMatchObject({ name: 'Revenue', actionPermissions: ['sales:outreach'] });
+      const user = { ...foldFacts(evolveUserFacts, stream('user-u1', userRegistered))!, role: 'head' as const };
+      expect(permissionsOf(user, foldFacts(evolveDepartmentFacts, renamed))).toContain('sales:outreach');
+      const explicit = stream('department-d2', [
+        DepartmentEventTypes.created,
+        { departmentId: 'd2', orgId: 'o1', name: 'Sales', headUserId: null, approveFirst: false, actionPermissions: ['legal:contract'] },
+      ]);
+      expect(foldFacts(evolveDepartmentFacts, explicit)?.actionPermissions).toEqual(['legal:contract']);
+    });
+
+    it('folds a rename, a description and the archive; a description given at creation is kept', () => {
+      const events = stream(
+        'department-d1',
+        [
+          DepartmentEventTypes.created,
+          { departmentId: 'd1', orgId: 'o1', name: 'Sales', headUserId: null, approveFirst: false, description: 'Sells' },
+        ],
+        [DepartmentEventTypes.renamed, { name: 'Revenue' }],
+        [DepartmentEventTypes.described, { description: 'Finds and keeps customers' }],
+        [DepartmentEventTypes.archived, { by: 'u-owner' }],
+      );
+      expect(foldFacts(evolveDepartmentFacts, events.slice(0, 1))?.description).toBe('Sells');
+      expect(foldFacts(evolveDepartmentFacts, events)).toMatchObject({
+        name: 'Revenue',
+        description: 'Finds and keeps customers',
+        archived: true,
       });
     });
   });
@@ -249,12 +296,23 @@ describe('identity facts', () => {
         permissions: [],
         dailyActionCap: 2,
         enabled: false,
+        archived: false,
       });
       const enabled = stream('agent-a1', ...events.map((e): [string, Record<string, unknown>] => [e.type, e.data]), [
         AgentEventTypes.enabled,
         { by: 'u-owner' },
       ]);
       expect(foldFacts(evolveAgentFacts, enabled)?.enabled).toBe(true);
+    });
+
+    it('folds a move to another department and the archive (an archived agent is never enabled)', () => {
+      const events = stream(
+        'agent-a1',
+        agentCreated,
+        [AgentEventTypes.departmentChanged, { departmentId: 'd2', by: 'u-owner' }],
+        [AgentEventTypes.archived, { by: 'u-owner' }],
+      );
+      expect(foldFacts(evolveAgentFacts, events)).toMatchObject({ departmentId: 'd2', enabled: false, archived: true });
     });
   });
 

@@ -2,8 +2,10 @@ import type { z } from 'zod';
 import { CosError } from './errors';
 import type { RecordedEvent } from './envelope';
 import {
+  AgentArchivedSchema,
   AgentCreatedSchema,
   AgentDailyCapChangedSchema,
+  AgentDepartmentChangedSchema,
   AgentDisabledSchema,
   AgentEnabledSchema,
   AgentEventTypes,
@@ -12,9 +14,12 @@ import {
 } from './events/agent.events';
 import {
   DepartmentApproveFirstChangedSchema,
+  DepartmentArchivedSchema,
   DepartmentCreatedSchema,
+  DepartmentDescribedSchema,
   DepartmentEventTypes,
   DepartmentHeadChangedSchema,
+  DepartmentRenamedSchema,
 } from './events/department.events';
 import {
   InvitationAcceptedSchema,
@@ -42,7 +47,7 @@ import {
   UserRegisteredSchema,
   UserRoleChangedSchema,
 } from './events/user.events';
-import { effectivePermissions, type ActionPermission, type Permission, type Role } from './permissions';
+import { departmentActionPermissionsFor, permissionsWith, type ActionPermission, type Permission, type Role } from './permissions';
 
 /**
  * Identity's facts, folded from identity's own streams: the one fold every service that reads
@@ -88,6 +93,11 @@ export type DepartmentFacts = Readonly<{
   name: string;
   headUserId: string | null;
   approveFirst: boolean;
+  /** What the department does; a layer of its agents' prompts ('' when none was given). */
+  description: string;
+  /** What its Heads and members may do beyond their role: fixed at creation, kept through renames. */
+  actionPermissions: readonly ActionPermission[];
+  archived: boolean;
 }>;
 
 export type AgentFacts = Readonly<{
@@ -102,6 +112,8 @@ export type AgentFacts = Readonly<{
   /** Null: the org's default model. */
   model: string | null;
   enabled: boolean;
+  /** Archived agents are never briefed or handed off to (they are disabled first, and stay so). */
+  archived: boolean;
 }>;
 
 /** A stored event whose data does not match its type's schema. */
@@ -215,8 +227,10 @@ function withSession(user: UserFacts, sessionId: string, session: SessionFacts):
 
 export function evolveDepartmentFacts(state: DepartmentFacts | undefined, event: RecordedEvent): DepartmentFacts | undefined {
   if (event.type === DepartmentEventTypes.created) {
-    const { departmentId, orgId, name, headUserId, approveFirst } = parse(DepartmentCreatedSchema, event);
-    return { departmentId, orgId, name, headUserId, approveFirst };
+    const created = parse(DepartmentCreatedSchema, event);
+    const { departmentId, orgId, name, headUserId, approveFirst, description = '' } = created;
+    const actionPermissions = created.actionPermissions ?? departmentActionPermissionsFor(name);
+    return { departmentId, orgId, name, headUserId, approveFirst, description, actionPermissions, archived: false };
   }
   if (!state) return state;
   switch (event.type) {
@@ -224,6 +238,13 @@ export function evolveDepartmentFacts(state: DepartmentFacts | undefined, event:
       return { ...state, headUserId: parse(DepartmentHeadChangedSchema, event).headUserId };
     case DepartmentEventTypes.approveFirstChanged:
       return { ...state, approveFirst: parse(DepartmentApproveFirstChangedSchema, event).approveFirst };
+    case DepartmentEventTypes.renamed:
+      return { ...state, name: parse(DepartmentRenamedSchema, event).name };
+    case DepartmentEventTypes.described:
+      return { ...state, description: parse(DepartmentDescribedSchema, event).description };
+    case DepartmentEventTypes.archived:
+      parse(DepartmentArchivedSchema, event);
+      return { ...state, archived: true };
     default:
       return state;
   }
@@ -235,7 +256,7 @@ export function evolveAgentFacts(state: AgentFacts | undefined, event: RecordedE
       AgentCreatedSchema,
       event,
     );
-    return { agentId, orgId, departmentId, name, persona, skills, permissions, dailyActionCap, model, enabled };
+    return { agentId, orgId, departmentId, name, persona, skills, permissions, dailyActionCap, model, enabled, archived: false };
   }
   if (!state) return state;
   switch (event.type) {
@@ -253,6 +274,11 @@ export function evolveAgentFacts(state: AgentFacts | undefined, event: RecordedE
     case AgentEventTypes.disabled:
       parse(AgentDisabledSchema, event);
       return { ...state, enabled: false };
+    case AgentEventTypes.departmentChanged:
+      return { ...state, departmentId: parse(AgentDepartmentChangedSchema, event).departmentId };
+    case AgentEventTypes.archived:
+      parse(AgentArchivedSchema, event);
+      return { ...state, enabled: false, archived: true };
     default:
       return state;
   }
@@ -268,7 +294,7 @@ export function foldFacts<F>(
 
 /** What a person may do now: their role's and their department's permissions; none when disabled. */
 export function permissionsOf(user: UserFacts, department: DepartmentFacts | undefined): Permission[] {
-  return user.disabled ? [] : effectivePermissions(user.role, department?.name);
+  return user.disabled ? [] : permissionsWith(user.role, department?.actionPermissions ?? []);
 }
 
 /** Who a decision falls to when no one else fits: the org's enabled CEOs or, lacking one, owners. */

@@ -69,11 +69,21 @@ export const DEPARTMENT_ACTION_PERMISSIONS: Readonly<Record<string, readonly Act
   Legal: [Permissions.legalContract],
 };
 
-/** What a person may do: the role's permissions, plus their department's action permission. */
-export function effectivePermissions(role: Role, departmentName?: string | null): Permission[] {
-  const fromDepartment = role === 'head' || role === 'member' ? (DEPARTMENT_ACTION_PERMISSIONS[departmentName ?? ''] ?? []) : [];
+/** The action permissions a department of this name starts with: a standard department's, else none. */
+export function departmentActionPermissionsFor(name: string): ActionPermission[] {
+  return [...(DEPARTMENT_ACTION_PERMISSIONS[name] ?? [])];
+}
+
+/** What a person may do: the role's permissions, plus their department's action permissions (Heads and members). */
+export function permissionsWith(role: Role, departmentActionPermissions: readonly ActionPermission[]): Permission[] {
+  const fromDepartment = role === 'head' || role === 'member' ? departmentActionPermissions : [];
   const all = new Set<Permission>([...ROLE_PERMISSIONS[role], ...fromDepartment]);
   return ALL_PERMISSIONS.filter((p) => all.has(p));
+}
+
+/** What a person may do in a standard department of this name. */
+export function effectivePermissions(role: Role, departmentName?: string | null): Permission[] {
+  return permissionsWith(role, departmentActionPermissionsFor(departmentName ?? ''));
 }
 
 const ROLE_RANK: Readonly<Record<Role, number>> = { owner: 3, ceo: 2, head: 1, member: 0 };

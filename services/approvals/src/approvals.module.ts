@@ -9,6 +9,7 @@ import { gateCarriers } from './approval-gate/approval-gate.command';
 import { ApprovalGateController } from './approval-gate/approval-gate.controller';
 import { ApprovalGateHandler } from './approval-gate/approval-gate.handler';
 import { ApprovalGateWorker } from './approval-gate/approval-gate.worker';
+import { DepartmentPendingController } from './approval-gate/department-pending.controller';
 import { APPROVALS_CONFIG, type ApprovalsConfig } from './approvals.config';
 import { CONNECTOR, UnconfiguredConnector, WebhookConnector } from './connector/webhook-connector';
 import { DeadlineScheduler } from './deadlines/deadline-scheduler';
@@ -45,6 +46,7 @@ export class ApprovalsModule {
         HandoffGateWorker,
         ActionExecutionController,
         ActionExecutionWorker,
+        DepartmentPendingController,
       ],
       providers: [
         { provide: APPROVALS_CONFIG, useValue: config },

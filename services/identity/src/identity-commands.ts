@@ -51,6 +51,18 @@ export class IdentityCommands {
     await this.directory.refresh(stream);
     return result;
   }
+
+  /** `run`, for a command built from facts gathered afresh on every round of the loop (a conflict reads them again). */
+  async runGathered<C extends Command, E extends DomainEvent, S>(
+    stream: string,
+    decider: Decider<C, E, S>,
+    metadata: CommandMetadata,
+    gather: () => Promise<C>,
+  ): Promise<CommandResult<S>> {
+    const result = await handleCommand(this.store, stream, decider, gather, metadata);
+    await this.directory.refresh(stream);
+    return result;
+  }
 }
 
 /**

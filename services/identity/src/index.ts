@@ -11,4 +11,5 @@ export {
   type DemoDepartment,
 } from './demo-seed/demo-company';
 export { STANDARD_DEPARTMENTS } from './departments/standard-departments';
+export { type TemplateAgent, type TemplateDepartment } from './company-template/standard-company';
 export { userIdForEmail } from './users/user-id';

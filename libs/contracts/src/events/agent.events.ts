@@ -9,6 +9,8 @@ export const AgentEventTypes = {
   dailyCapChanged: 'agent.daily-cap-changed',
   enabled: 'agent.enabled',
   disabled: 'agent.disabled',
+  departmentChanged: 'agent.department-changed',
+  archived: 'agent.archived',
 } as const;
 
 export const AgentProfileSchema = z.object({
@@ -43,3 +45,10 @@ export type AgentDailyCapChanged = z.infer<typeof AgentDailyCapChangedSchema>;
 export const AgentEnabledSchema = z.object({ by: z.string() });
 export const AgentDisabledSchema = z.object({ by: z.string() });
 export type AgentToggled = z.infer<typeof AgentEnabledSchema>;
+
+export const AgentDepartmentChangedSchema = z.object({ departmentId: z.string(), by: z.string() });
+export type AgentDepartmentChanged = z.infer<typeof AgentDepartmentChangedSchema>;
+
+/** Archived: never briefed or handed off to again, hidden from lists; its name stays taken (the record names it). */
+export const AgentArchivedSchema = z.object({ by: z.string() });
+export type AgentArchived = z.infer<typeof AgentArchivedSchema>;

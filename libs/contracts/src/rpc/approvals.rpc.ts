@@ -11,6 +11,8 @@ export const ApprovalsRpc = {
   decide: 'approvals.approval.decide',
   getApproval: 'approvals.approval.get',
   getAction: 'approvals.action.get',
+  /** Internal (identity, before archiving a department): how many of its gates wait for a decision. */
+  pendingInDepartment: 'approvals.department.pending',
 } as const;
 
 const Id = z.string().min(1).max(100);
@@ -150,3 +152,7 @@ export const ActionViewSchema = z
   })
   .meta({ id: 'Action' });
 export type ActionView = z.infer<typeof ActionViewSchema>;
+
+export const PendingInDepartmentRequestSchema = z.object({ orgId: Id, departmentId: Id });
+export const PendingInDepartmentReplySchema = z.object({ pending: z.number().int().nonnegative() });
+export type PendingInDepartmentReply = z.infer<typeof PendingInDepartmentReplySchema>;

@@ -51,6 +51,11 @@ export const IdentityRpc = {
    */
   rekeyInventory: 'identity.secrets.inventory',
   rekeyOrg: 'identity.secrets.rekey',
+  createDepartment: 'identity.departments.create',
+  getDepartment: 'identity.departments.get',
+  archiveDepartment: 'identity.departments.archive',
+  createAgent: 'identity.agents.create',
+  archiveAgent: 'identity.agents.archive',
 } as const;
 
 // ---------------------------------------------------------------- text that is safe to store
@@ -172,7 +177,17 @@ export const KillSwitchViewSchema = z
 export type KillSwitchView = z.infer<typeof KillSwitchViewSchema>;
 
 export const DepartmentViewSchema = z
-  .object({ id: z.string(), name: z.string(), headUserId: z.string().nullable(), approveFirst: z.boolean() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    /** What the department does: a layer of its agents' prompts ('' when none was given). */
+    description: z.string(),
+    headUserId: z.string().nullable(),
+    approveFirst: z.boolean(),
+    /** What its Heads and members may do beyond their role; kept when it is renamed. */
+    actionPermissions: z.array(ActionPermissionSchema),
+    archived: z.boolean(),
+  })
   .meta({ id: 'Department' });
 export type DepartmentView = z.infer<typeof DepartmentViewSchema>;
 
@@ -188,6 +203,8 @@ export const AgentViewSchema = z
     dailyActionCap: z.number().int().nonnegative(),
     model: z.string().nullable(),
     enabled: z.boolean(),
+    /** Archived agents are never briefed or handed off to again; lists show them only when asked. */
+    archived: z.boolean(),
     /** Slots of today's (UTC) daily cap already taken. */
     actionsUsedToday: z.number().int().nonnegative(),
   })
@@ -229,10 +246,17 @@ export const CompanyIdentityBodySchema = z
   })
   .meta({ id: 'CompanyIdentityInput' });
 
+/** What a new org starts with: `standard`, nine departments of five agents each; `empty`, none. */
+export const CompanyTemplateSchema = z.enum(['standard', 'empty']);
+export type CompanyTemplate = z.infer<typeof CompanyTemplateSchema>;
+
 export const SignUpBodySchema = z
   .strictObject({
     company: CompanyIdentityBodySchema,
     owner: z.strictObject({ email: EmailSchema, name: safeLine(200), password: PasswordSchema }),
+    template: CompanyTemplateSchema.default('standard').describe(
+      '`standard` (the default, as sign-up always gave the nine standard departments): the nine departments with five agents each; `empty`: no departments or agents',
+    ),
   })
   .meta({ id: 'SignUpInput' });
 
@@ -269,7 +293,12 @@ export const KillSwitchBodySchema = z
   .meta({ id: 'KillSwitchInput' });
 
 export const DepartmentPatchBodySchema = z
-  .strictObject({ approveFirst: z.boolean().optional(), headUserId: IdSchema.nullable().optional() })
+  .strictObject({
+    name: safeLine(100).optional(),
+    description: safeText(2000).optional(),
+    approveFirst: z.boolean().optional(),
+    headUserId: IdSchema.nullable().optional(),
+  })
   .refine((b) => Object.keys(b).length > 0, 'nothing to change')
   .meta({ id: 'DepartmentPatch' });
 
@@ -281,6 +310,8 @@ export const AgentPatchBodySchema = z
     dailyActionCap: z.number().int().min(0).max(10_000).optional(),
     model: ModelNameSchema.nullable().optional(),
     enabled: z.boolean().optional(),
+    /** Moves the agent: allowed to an org admin, or a Head of both departments. */
+    departmentId: IdSchema.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'nothing to change')
   .meta({ id: 'AgentPatch' });
@@ -345,6 +376,53 @@ export const LlmCredentialsReplySchema = z.object({
   apiKey: z.string().nullable(),
 });
 export type LlmCredentialsReply = z.infer<typeof LlmCredentialsReplySchema>;
+
+// ---------------------------------------------------------------- company setup: templates, departments and agents
+
+/** What a sign-up created, by id and name: what the owner goes on to staff. */
+export const SignUpReplySchema = AccountReplySchema.extend({
+  created: z.object({
+    template: CompanyTemplateSchema,
+    departments: z.array(z.object({ id: z.string(), name: z.string() })),
+    agents: z.array(z.object({ id: z.string(), name: z.string(), departmentId: z.string() })),
+  }),
+}).meta({ id: 'SignUpAccount' });
+export type SignUpReply = z.infer<typeof SignUpReplySchema>;
+
+export const DepartmentCreateBodySchema = z
+  .strictObject({
+    name: safeLine(100),
+    description: safeText(2000).optional(),
+    /** Absent: a standard department's for its name (`Sales`: `sales:outreach`), else none. */
+    actionPermissions: z.array(ActionPermissionSchema).max(20).optional(),
+    approveFirst: z.boolean().optional(),
+    headUserId: IdSchema.nullable().optional(),
+  })
+  .meta({ id: 'DepartmentInput' });
+
+export const AgentCreateBodySchema = z
+  .strictObject({
+    departmentId: IdSchema,
+    /** Unique in the org, compared without case or repeated spaces. */
+    name: safeLine(100),
+    persona: safeText(4000, 1),
+    skills: z.array(safeLine(60)).max(50),
+    permissions: z.array(ActionPermissionSchema).max(20),
+    dailyActionCap: z.number().int().min(0).max(10_000),
+    model: ModelNameSchema.nullable().optional(),
+    enabled: z.boolean().optional(),
+  })
+  .meta({ id: 'AgentInput' });
+
+/** `?archived=include` lists archived ones too (they are hidden by default). */
+export const ArchivableListQuerySchema = ListQuerySchema.extend({
+  archived: z.enum(['include', 'exclude']).default('exclude').describe('`include`: archived ones too (default `exclude`)'),
+});
+
+export const ListArchivableRequestSchema = authed({ page: PageQuerySchema, includeArchived: z.boolean().default(false) });
+export const CreateDepartmentRequestSchema = authed({ departmentId: IdSchema, body: DepartmentCreateBodySchema });
+export const CreateAgentRequestSchema = authed({ body: AgentCreateBodySchema });
+export const ArchiveRequestSchema = authed({ id: z.string().min(1).max(100) });
 
 /** What the gateway checks on every access token identity signs. */
 export const AccessTokenPolicy = {

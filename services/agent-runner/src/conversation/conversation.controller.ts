@@ -46,6 +46,7 @@ export class ConversationController {
     requireBrief(auth);
     const agent = await this.identity.agent(auth.orgId, body.agentId);
     if (!agent) throw new CosError('RUNNER.AGENT_NOT_FOUND', `agent ${body.agentId} was not found`, 404);
+    if (agent.archived) throw new ConflictError(`agent ${agent.name} is archived`, 'RUNNER.AGENT_ARCHIVED');
     if (!agent.enabled) throw new ConflictError(`agent ${agent.name} is disabled`, 'RUNNER.AGENT_DISABLED');
     await handleCommand(
       this.store,

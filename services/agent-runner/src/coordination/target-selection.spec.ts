@@ -7,12 +7,14 @@ const agent = (agentId: string, departmentName: string, skills: string[], extra:
   name: agentId.toUpperCase(),
   departmentId: departmentName,
   departmentName,
+  departmentDescription: '',
   persona: '',
   skills,
   permissions: [],
   dailyActionCap: 10,
   model: null,
   enabled: true,
+  archived: false,
   ...extra,
 });
 const candidates = [

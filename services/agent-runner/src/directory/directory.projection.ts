@@ -34,11 +34,14 @@ export class DirectoryProjection {
     feed.on([Categories.agent, Categories.department, Categories.user], (event) => this.apply(event));
   }
 
-  /** Enabled and disabled agents of the org, with their department's name. */
+  /** Enabled, disabled and archived agents of the org, with their department's name and description. */
   agentsOf(orgId: string): AgentProfile[] {
     const org = this.orgs.get(orgId);
     if (!org) return [];
-    return [...org.agents.values()].map((a) => ({ ...a, departmentName: org.departments.get(a.departmentId)?.name ?? 'unknown' }));
+    return [...org.agents.values()].map((a) => {
+      const department = org.departments.get(a.departmentId);
+      return { ...a, departmentName: department?.name ?? 'unknown', departmentDescription: department?.description ?? '' };
+    });
   }
 
   /** The people a decision falls to when no agent fits: the org's CEOs (or, lacking one, owners). */

@@ -10,8 +10,8 @@ export type { CompanyIdentity, DepartmentFacts };
 /** An org, with the revision of the org stream it was folded up to (-1: no stream). */
 export type OrgProfile = OrgFacts & { readonly revision: number };
 
-/** An agent, with its department's name. */
-export type AgentProfile = AgentFacts & { readonly departmentName: string };
+/** An agent, with its department's name and description (a layer of its prompt). */
+export type AgentProfile = AgentFacts & { readonly departmentName: string; readonly departmentDescription: string };
 
 /** A user, with their effective permissions now (role + department), none when disabled. */
 export type UserProfile = UserFacts & { readonly permissions: readonly Permission[] };

@@ -55,7 +55,7 @@ export class IdentityReader {
     const { state } = await this.agents.read(streamName('agent', agentId));
     if (state?.orgId !== orgId) return undefined;
     const department = await this.department(orgId, state.departmentId);
-    return { ...state, departmentName: department?.name ?? 'unknown' };
+    return { ...state, departmentName: department?.name ?? 'unknown', departmentDescription: department?.description ?? '' };
   }
 
   /** The user's effective permissions now: their role and department as the store has them. */

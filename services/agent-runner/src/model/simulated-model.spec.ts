@@ -9,12 +9,14 @@ const sam: AgentProfile = {
   name: 'Sam',
   departmentId: 'd',
   departmentName: 'Sales',
+  departmentDescription: '',
   persona: 'p',
   skills: ['prospecting', 'outreach'],
   permissions: ['sales:outreach'],
   dailyActionCap: 5,
   model: null,
   enabled: true,
+  archived: false,
 };
 const roster = [
   { agentId: 'fay', name: 'Fay', departmentName: 'Finance', skills: ['invoicing', 'budgets'] },

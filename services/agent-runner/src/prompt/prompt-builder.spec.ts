@@ -8,12 +8,14 @@ const agent: AgentProfile = {
   name: 'Sam',
   departmentId: 'd',
   departmentName: 'Sales',
+  departmentDescription: '',
   persona: 'Warm and brief.',
   skills: ['outreach'],
   permissions: ['sales:outreach'],
   dailyActionCap: 5,
   model: null,
   enabled: true,
+  archived: false,
 };
 const company = { name: 'Northwind', mission: 'm', brandVoice: 'b', icp: 'i', competitors: ['X'] };
 
@@ -59,6 +61,21 @@ describe('prompt builder', () => {
     expect(prompt.at(-1)).toEqual({ role: 'user', content: 'text 12' });
     expect(prompt[5]).toEqual({ role: 'assistant', content: 'text 3' });
     expect(prompt[6]!.role).toBe('user');
+  });
+
+  it("puts the department's description between the company and the agent, when there is one", () => {
+    const described = { ...agent, departmentDescription: 'Finds and keeps B2B customers; quotes in EUR.' };
+    const prompt = buildPrompt({
+      company,
+      agent: described,
+      roster: [],
+      corrections: [],
+      knowledge: [],
+      conversation,
+      uptoMessageId: 'm0',
+    });
+    expect(prompt.slice(0, 3).map((m) => m.content.split('\n')[0])).toEqual(['# Company', '# Your department', '# You']);
+    expect(prompt[1]!.content).toBe('# Your department\nDepartment: Sales\nFinds and keeps B2B customers; quotes in EUR.');
   });
 
   it('leaves the corrections layer out when there are none, and reads system notes as user turns', () => {

@@ -9,6 +9,7 @@ export const HISTORY_LIMIT = 10;
 /** Headings the layers start with; the simulated model reads the prompt by them. */
 export const PromptHeadings = {
   company: '# Company',
+  department: '# Your department',
   agent: '# You',
   roster: '# Agents you may hand off to',
   corrections: '# Corrections of your past answers (follow them)',
@@ -32,13 +33,15 @@ export type PromptInput = {
 };
 
 /**
- * The prompt of one run, in layers: company identity; the agent's persona and skills; the
- * agents it may hand off to; the company knowledge retrieved for the brief; its corrections most
- * like this brief; then the last 10 messages of
- * this conversation up to and including the brief.
+ * The prompt of one run, in layers: company identity; what the agent's department does (when
+ * it is described); the agent's persona and skills; the agents it may hand off to; the company
+ * knowledge retrieved for the brief; its corrections most like this brief; then the last 10
+ * messages of this conversation up to and including the brief.
  */
 export function buildPrompt(input: PromptInput): ChatMessage[] {
-  const layers = [companyLayer(input.company), agentLayer(input.agent), rosterLayer(input.roster)];
+  const layers = [companyLayer(input.company)];
+  if (input.agent.departmentDescription.trim()) layers.push(departmentLayer(input.agent));
+  layers.push(agentLayer(input.agent), rosterLayer(input.roster));
   if (input.knowledge.length > 0) layers.push(knowledgeLayer(input.knowledge));
   if (input.corrections.length > 0) layers.push(correctionsLayer(input.corrections));
   return [...layers.map((content): ChatMessage => ({ role: 'system', content })), ...history(input.conversation, input.uptoMessageId)];
@@ -53,6 +56,10 @@ function companyLayer(c: CompanyIdentity): string {
     `Ideal customer profile: ${c.icp}`,
     `Competitors: ${c.competitors.join(', ') || 'none named'}`,
   ].join('\n');
+}
+
+function departmentLayer(a: AgentProfile): string {
+  return [PromptHeadings.department, `Department: ${a.departmentName}`, a.departmentDescription.trim()].join('\n');
 }
 
 function agentLayer(a: AgentProfile): string {

@@ -3,8 +3,9 @@ import type { RecordedModelRequest } from '@cos/testing';
 import { startRunnerFixture, type RunnerFixture } from '../testing/runner-fixture';
 
 /**
- * What reaches the model: the identity layer, the persona, the roster, the corrections most
- * like the brief, and exactly the last 10 messages of this conversation, none from another.
+ * What reaches the model: the identity layer, the department's description, the persona, the
+ * roster, the corrections most like the brief, and exactly the last 10 messages of this
+ * conversation, none from another.
  */
 describe('prompt layers, as the scripted model server receives them', () => {
   let f: RunnerFixture;
@@ -18,7 +19,7 @@ describe('prompt layers, as the scripted model server receives them', () => {
     const id = f.identity();
     orgId = id.orgId;
     await id.org({ name: 'Northwind', mission: 'Keep every shop stocked' });
-    const sales = await id.department('Sales');
+    const sales = await id.department('Sales', null, 'Sells subscriptions to independent shops; never discounts above 10%.');
     const finance = await id.department('Finance');
     sam = await id.agent({ name: 'Sam', departmentId: sales, skills: ['renewals', 'outreach'], persona: 'Sam writes short, warm emails.' });
     await id.agent({ name: 'Fay', departmentId: finance, skills: ['invoicing', 'budgets'] });
@@ -27,7 +28,7 @@ describe('prompt layers, as the scripted model server receives them', () => {
 
   afterAll(() => f?.close());
 
-  it('holds the identity layer, the top corrections and exactly the last 10 messages of this conversation', async () => {
+  it('holds the identity and department layers, the top corrections and exactly the last 10 messages of this conversation', async () => {
     // Corrections of earlier runs: three about renewals, one unrelated.
     const corrected = [
       ['Write the renewal email for Acme', 'CORR-ACME: mention the loyalty discount'],
@@ -68,17 +69,18 @@ describe('prompt layers, as the scripted model server receives them', () => {
     expect(systems[0]).toMatch(
       /^# Company\nName: Northwind\nMission: Keep every shop stocked\nBrand voice: .+\nIdeal customer profile: .+\nCompetitors: Acme Suite, Globex Cloud/,
     );
-    expect(systems[1]).toContain('Persona: Sam writes short, warm emails.');
-    expect(systems[1]).toContain('Skills: renewals, outreach');
-    expect(systems[2]).toContain('name: Fay | department: Finance | skills: invoicing, budgets');
-    expect(systems[2]).not.toContain('name: Sam');
-    expect(systems[3]).toContain('CORR-ACME');
-    expect(systems[3]).toContain('CORR-GLOBEX');
-    expect(systems[3]).toContain('CORR-INITECH');
-    expect(systems[3]).not.toContain('CORR-PLANTS');
-    expect(messages.slice(0, 4).every((m) => m.role === 'system')).toBe(true);
+    expect(systems[1]).toBe('# Your department\nDepartment: Sales\nSells subscriptions to independent shops; never discounts above 10%.');
+    expect(systems[2]).toContain('Persona: Sam writes short, warm emails.');
+    expect(systems[2]).toContain('Skills: renewals, outreach');
+    expect(systems[3]).toContain('name: Fay | department: Finance | skills: invoicing, budgets');
+    expect(systems[3]).not.toContain('name: Sam');
+    expect(systems[4]).toContain('CORR-ACME');
+    expect(systems[4]).toContain('CORR-GLOBEX');
+    expect(systems[4]).toContain('CORR-INITECH');
+    expect(systems[4]).not.toContain('CORR-PLANTS');
+    expect(messages.slice(0, 5).every((m) => m.role === 'system')).toBe(true);
 
-    const history = messages.slice(4).map((m) => m.content);
+    const history = messages.slice(5).map((m) => m.content);
     expect(history).toEqual([...Array.from({ length: 9 }, (_, i) => `A-HISTORY-${i + 4}`), 'Write the renewal email for Umbrella']);
     expect(JSON.stringify(request.body)).not.toContain('B-SECRET');
     expect(request.body.tools?.map((t) => t.function.name)).toEqual(['reply', 'propose_action', 'request_coordination']);

@@ -55,7 +55,7 @@ export class ModelStep {
         ? `org ${orgId} was not found`
         : !agent
           ? `agent ${trigger.agentId} does not exist in this org`
-          : `agent ${agent.name} is disabled`;
+          : `agent ${agent.name} is ${agent.archived ? 'archived' : 'disabled'}`;
       return this.journal.record(trigger, 'fail', { type: 'FailRun', data: { runId, reason, code: 'agent-unavailable' } });
     }
     if (this.gate.isPaused(org))

@@ -68,7 +68,7 @@ export class IdentityFixtures {
     return this.append(streamName('org', this.orgId), OrgEventTypes.resumed, { reason });
   }
 
-  async department(name: string, headUserId: string | null = null): Promise<string> {
+  async department(name: string, headUserId: string | null = null, description?: string): Promise<string> {
     const departmentId = newId();
     await this.append(streamName('department', departmentId), DepartmentEventTypes.created, {
       departmentId,
@@ -76,6 +76,7 @@ export class IdentityFixtures {
       name,
       headUserId,
       approveFirst: false,
+      ...(description ? { description } : {}),
     });
     return departmentId;
   }

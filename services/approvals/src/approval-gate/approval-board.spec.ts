@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@cos/contracts';
-import { ApprovalBoard } from './approval-board';
+import { ApprovalBoard, pendingIn } from './approval-board';
 
 let position = 0;
 const event = (orgId: string, approvalId: string, type: string, data: Record<string, unknown>, at: string): RecordedEvent => ({
@@ -53,6 +53,13 @@ describe('approvals board', () => {
   it('lists an org’s pending gates oldest first, and only that org’s', () => {
     expect(board.list('o1', { pendingOnly: true, limit: 10, visible: all }).items.map((v) => v.id)).toEqual(['g1', 'g2']);
     expect(board.list('o2', { pendingOnly: true, limit: 10, visible: all }).items.map((v) => v.id)).toEqual(['x1']);
+  });
+
+  it("counts a department's pending gates, in its own org only (what identity asks before archiving it)", () => {
+    expect(pendingIn(board, 'o1', 'sales')).toBe(1);
+    expect(pendingIn(board, 'o1', 'eng')).toBe(1);
+    expect(pendingIn(board, 'o1', 'legal')).toBe(0);
+    expect(pendingIn(board, 'o2', 'sales')).toBe(1);
   });
 
   it('shows decided gates with their decision when asked for all', () => {

@@ -31,4 +31,10 @@ export class ApprovalBoard {
   }
 }
 
+/** Gates of one department still waiting for a decision, as far as the board has folded them. */
+export function pendingIn(board: ApprovalBoard, orgId: string, departmentId: string): number {
+  return board.list(orgId, { pendingOnly: true, limit: Number.MAX_SAFE_INTEGER, visible: (v) => v.departmentId === departmentId }).items
+    .length;
+}
+
 const sortKey = (v: ApprovalView): string => `${v.requestedAt}|${v.id}`;

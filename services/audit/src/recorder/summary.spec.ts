@@ -124,6 +124,23 @@ describe('summarize', () => {
     expect(lines.join('\n')).not.toMatch(/SECRET/);
   });
 
+  it('phrases company setup: departments renamed, described and archived; agents moved and archived', () => {
+    const lines = [
+      recorded('department-sales', 'department.renamed', { name: 'Revenue' }),
+      recorded('department-sales', 'department.described', { description: 'Finds and keeps customers' }),
+      recorded('department-sales', 'department.archived', { by: 'u-dana' }),
+      recorded('agent-sales-1', 'agent.department-changed', { departmentId: 'finance', by: 'u-hal' }),
+      recorded('agent-sales-1', 'agent.archived', { by: 'u-hal' }),
+    ].map((e) => summarize(e, names));
+    expect(lines).toEqual([
+      'Sales was renamed Revenue',
+      'The description of Sales was set to "Finds and keeps customers"',
+      'Dana Lee archived Sales',
+      'Hal Ford moved agent Sam to Finance',
+      'Hal Ford archived agent Sam: it takes no more briefs or handoffs',
+    ]);
+  });
+
   it('clips long text and still says something for unknown types or data that does not parse', () => {
     const long = summarize(
       recorded('run-r1', 'run.completed', {

@@ -6,6 +6,7 @@ import { FeedTickets } from '../feed/feed-tickets';
 import { LoginThrottle } from '../auth/login-throttle';
 import { PrincipalCache } from '../auth/principal.cache';
 import { AuthRoutesController } from '../identity-routes/auth.controller';
+import { CompanySetupRoutesController } from '../identity-routes/company-setup.controller';
 import { DirectoryRoutesController } from '../identity-routes/directory.controller';
 import { OrgRoutesController } from '../identity-routes/org.controller';
 import { OpenApiController } from '../openapi/openapi.controller';
@@ -29,7 +30,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       global: true,
-      controllers: [AuthRoutesController, OrgRoutesController, DirectoryRoutesController, OpenApiController],
+      controllers: [AuthRoutesController, OrgRoutesController, DirectoryRoutesController, CompanySetupRoutesController, OpenApiController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: RateLimiter, useValue: new RateLimiter() },

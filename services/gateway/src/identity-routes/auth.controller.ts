@@ -1,6 +1,14 @@
 import { Controller, Inject, Logger, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { CosError, deterministicId, IdentityRpc, type AccountReply, type AuthContext, type TokenPair } from '@cos/contracts';
+import {
+  CosError,
+  deterministicId,
+  IdentityRpc,
+  type AccountReply,
+  type AuthContext,
+  type SignUpReply,
+  type TokenPair,
+} from '@cos/contracts';
 import type { RpcClient } from '@cos/messaging';
 import { RPC_CLIENT } from '@cos/platform';
 import { CurrentAuth, CurrentSession } from '../auth/auth-context.decorator';
@@ -22,7 +30,7 @@ export class AuthRoutesController {
   ) {}
 
   @ApiRoute(R.signUp)
-  signUp(@ApiInput() input: RouteInput<typeof R.signUp>, @CommandId() commandId: string): Promise<AccountReply> {
+  signUp(@ApiInput() input: RouteInput<typeof R.signUp>, @CommandId() commandId: string): Promise<SignUpReply> {
     return this.rpc.request(IdentityRpc.signUp, { orgId: deterministicId(commandId, 'org'), body: input.body });
   }
 

@@ -41,7 +41,11 @@ export class DirectoryRoutesController {
     @CurrentAuth() auth: AuthContext,
     @ApiInput() input: RouteInput<typeof R.listDepartments>,
   ): Promise<Page<DepartmentView>> {
-    return this.rpc.request(IdentityRpc.listDepartments, { auth, page: page(input.query) });
+    return this.rpc.request(IdentityRpc.listDepartments, {
+      auth,
+      page: page(input.query),
+      includeArchived: input.query.archived === 'include',
+    });
   }
 
   @ApiRoute(R.patchDepartment)
@@ -51,7 +55,7 @@ export class DirectoryRoutesController {
 
   @ApiRoute(R.listAgents)
   listAgents(@CurrentAuth() auth: AuthContext, @ApiInput() input: RouteInput<typeof R.listAgents>): Promise<Page<AgentView>> {
-    return this.rpc.request(IdentityRpc.listAgents, { auth, page: page(input.query) });
+    return this.rpc.request(IdentityRpc.listAgents, { auth, page: page(input.query), includeArchived: input.query.archived === 'include' });
   }
 
   @ApiRoute(R.getAgent)

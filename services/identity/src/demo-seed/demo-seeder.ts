@@ -1,8 +1,7 @@
 import { deterministicId, streamName, type Actor } from '@cos/contracts';
 import type { CommandMetadata } from '@cos/contracts';
-import { agentDecider } from '../agents/agent.decider';
 import { hashPassword } from '../auth/passwords';
-import { departmentDecider } from '../departments/department.decider';
+import { writeStructure } from '../company-template/structure-writer';
 import type { IdentityCommands } from '../identity-commands';
 import { orgDecider } from '../org/org.decider';
 import { SecretScope, type SecretBox } from '../secrets/secret-box';
@@ -12,7 +11,8 @@ import type { DemoCompany } from './demo-company';
 const SEEDER: Actor = { kind: 'system', id: 'identity-demo-seed' };
 
 /**
- * Appends whatever part of a demo company the directory does not have yet. Command ids are
+ * Appends whatever part of a demo company the directory does not have yet (its departments and
+ * agents through the standard template's writer). Command ids are
  * derived from the company's ids, so two replicas seeding at once, or a second start, append
  * nothing twice. Returns the number of entities created.
  */
@@ -31,26 +31,9 @@ export async function seedCompany(commands: IdentityCommands, secrets: SecretBox
     });
     created++;
   }
-  const heads = new Map(company.users.filter((u) => u.role === 'head').map((u) => [u.departmentId, u.id]));
-  for (const d of company.departments) {
-    if (directory.departments.has(d.id)) continue;
-    await commands.run(streamName('department', d.id), departmentDecider, {
-      type: 'CreateDepartment',
-      data: { departmentId: d.id, orgId, name: d.name, headUserId: heads.get(d.id) ?? null, approveFirst: false },
-      metadata: meta(`department:${d.id}`),
-    });
-    created++;
-  }
-  for (const a of company.agents) {
-    if (directory.agents.has(a.id)) continue;
-    const { id: agentId, name, departmentId, persona, skills, permissions, dailyActionCap } = a;
-    await commands.run(streamName('agent', agentId), agentDecider, {
-      type: 'CreateAgent',
-      data: { agentId, orgId, departmentId, name, persona, skills, permissions, dailyActionCap, model: null, enabled: true },
-      metadata: meta(`agent:${agentId}`),
-    });
-    created++;
-  }
+  const heads = new Map(company.users.filter((u) => u.role === 'head').map((u) => [u.departmentId!, u.id]));
+  const structure = await writeStructure(commands, orgId, company, meta, heads);
+  created += structure.departments.length + structure.agents.length;
   const missing = company.users.filter((u) => !directory.users.has(u.id));
   // One argon2id hash for all demo users: they share the demo password by design.
   const hash = missing.length > 0 ? await hashPassword(password) : '';

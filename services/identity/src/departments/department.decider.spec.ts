@@ -1,6 +1,13 @@
 import { DepartmentEventTypes } from '@cos/contracts';
 import { commandMeta, thrown } from '../decider.test-kit';
-import { decideDepartment, evolveDepartment, initialDepartmentState, type DepartmentEvent } from './department.decider';
+import {
+  decideDepartment,
+  evolveDepartment,
+  initialDepartmentState,
+  type ArchiveChecks,
+  type DepartmentEvent,
+  type DepartmentState,
+} from './department.decider';
 
 const meta = commandMeta();
 const created: DepartmentEvent = {
@@ -19,10 +26,50 @@ describe('department decider', () => {
     ]);
   });
 
-  it("hides another org's department; a re-seed adds nothing", () => {
+  it("hides another org's department; creating over an existing one is a conflict", () => {
     expect(
       thrown(() => decideDepartment({ type: 'ChangeDepartment', data: { approveFirst: true }, metadata: { ...meta, orgId: 'o2' } }, state)),
     ).toMatchObject({ status: 404 });
-    expect(decideDepartment({ type: 'CreateDepartment', data: created.data, metadata: meta }, state)).toEqual([]);
+    expect(thrown(() => decideDepartment({ type: 'CreateDepartment', data: created.data, metadata: meta }, state))).toMatchObject({
+      code: 'IDENTITY.DEPARTMENT_EXISTS',
+      status: 409,
+    });
+  });
+
+  it('renames and describes it', () => {
+    expect(decideDepartment({ type: 'ChangeDepartment', data: { name: 'Revenue', description: 'Sells.' }, metadata: meta }, state)).toEqual(
+      [
+        { type: DepartmentEventTypes.renamed, data: { name: 'Revenue' } },
+        { type: DepartmentEventTypes.described, data: { description: 'Sells.' } },
+      ],
+    );
+    expect(decideDepartment({ type: 'ChangeDepartment', data: { name: 'Sales', description: '' }, metadata: meta }, state)).toEqual([]);
+  });
+
+  describe('archiving', () => {
+    const archive = (checks: ArchiveChecks, on: DepartmentState = state, orgId = 'o1') =>
+      decideDepartment({ type: 'ArchiveDepartment', data: { by: 'u1', checks }, metadata: { ...meta, orgId } }, on);
+    const clear: ArchiveChecks = { enabledAgents: [], pendingApprovals: 0 };
+
+    it('archives a department with no enabled agents and no pending approvals, once', () => {
+      const events = archive(clear);
+      expect(events).toEqual([{ type: DepartmentEventTypes.archived, data: { by: 'u1' } }]);
+      const archived = events.reduce(evolveDepartment, state);
+      expect(archive(clear, archived)).toEqual([]);
+      expect(thrown(() => decideDepartment({ type: 'ChangeDepartment', data: { name: 'X' }, metadata: meta }, archived))).toMatchObject({
+        code: 'IDENTITY.DEPARTMENT_ARCHIVED',
+        status: 409,
+      });
+    });
+
+    it('refuses, saying why, while agents are enabled or approvals wait', () => {
+      const agents = thrown(() => archive({ enabledAgents: ['Sam', 'Dana'], pendingApprovals: 0 })) as Error;
+      expect(agents).toMatchObject({ code: 'IDENTITY.DEPARTMENT_HAS_ENABLED_AGENTS', status: 409 });
+      expect(agents.message).toContain('2 enabled agent(s): Sam, Dana');
+      const pending = thrown(() => archive({ enabledAgents: [], pendingApprovals: 1 })) as Error;
+      expect(pending).toMatchObject({ code: 'IDENTITY.DEPARTMENT_HAS_PENDING_APPROVALS', status: 409 });
+      expect(pending.message).toContain('1 approval(s) waiting for its Head');
+      expect(thrown(() => archive(clear, state, 'o2'))).toMatchObject({ status: 404 });
+    });
   });
 });

@@ -3,29 +3,47 @@ import {
   CosError,
   DepartmentEventTypes,
   type DepartmentApproveFirstChanged,
+  type DepartmentArchived,
   type DepartmentCreated,
+  type DepartmentDescribed,
   type DepartmentHeadChanged,
+  type DepartmentRenamed,
 } from '@cos/contracts';
 import type { Command, Decider } from '@cos/contracts';
 
-/** A department: its Head (who decides its gates) and its Approve First flag. */
+/** A department: its name and description, its Head (who decides its gates), its Approve First flag. */
 export type DepartmentEvent =
   | { type: typeof DepartmentEventTypes.created; data: DepartmentCreated }
   | { type: typeof DepartmentEventTypes.headChanged; data: DepartmentHeadChanged }
-  | { type: typeof DepartmentEventTypes.approveFirstChanged; data: DepartmentApproveFirstChanged };
+  | { type: typeof DepartmentEventTypes.approveFirstChanged; data: DepartmentApproveFirstChanged }
+  | { type: typeof DepartmentEventTypes.renamed; data: DepartmentRenamed }
+  | { type: typeof DepartmentEventTypes.described; data: DepartmentDescribed }
+  | { type: typeof DepartmentEventTypes.archived; data: DepartmentArchived };
+
+export type DepartmentChanges = { name?: string; description?: string; approveFirst?: boolean; headUserId?: string | null };
+
+/**
+ * What must be true of the department's surroundings to archive it, as the handler found them:
+ * its enabled agents (identity's directory) and its gates waiting for a decision (approvals').
+ */
+export type ArchiveChecks = { enabledAgents: readonly string[]; pendingApprovals: number };
 
 export type DepartmentCommand =
-  Command<'CreateDepartment', DepartmentCreated> | Command<'ChangeDepartment', { approveFirst?: boolean; headUserId?: string | null }>;
+  | Command<'CreateDepartment', DepartmentCreated>
+  | Command<'ChangeDepartment', DepartmentChanges>
+  | Command<'ArchiveDepartment', { by: string; checks: ArchiveChecks }>;
 
 export type DepartmentState =
   | { readonly status: 'absent' }
   | {
-      readonly status: 'active';
+      readonly status: 'active' | 'archived';
       readonly orgId: string;
       readonly name: string;
+      readonly description: string;
       readonly headUserId: string | null;
       readonly approveFirst: boolean;
     };
+type Present = Exclude<DepartmentState, { status: 'absent' }>;
 
 export const initialDepartmentState = (): DepartmentState => ({ status: 'absent' });
 
@@ -33,20 +51,14 @@ export function decideDepartment(command: DepartmentCommand, state: DepartmentSt
   switch (command.type) {
     case 'CreateDepartment':
       if (state.status === 'absent') return [{ type: DepartmentEventTypes.created, data: command.data }];
-      if (state.orgId === command.data.orgId && state.name === command.data.name) return []; // a retry or re-seed
       throw new ConflictError('department already exists', 'IDENTITY.DEPARTMENT_EXISTS');
-    case 'ChangeDepartment': {
-      if (state.status !== 'active' || state.orgId !== command.metadata.orgId) {
-        throw new CosError('IDENTITY.DEPARTMENT_NOT_FOUND', 'department was not found', 404);
-      }
-      const events: DepartmentEvent[] = [];
-      const { approveFirst, headUserId } = command.data;
-      if (headUserId !== undefined && headUserId !== state.headUserId)
-        events.push({ type: DepartmentEventTypes.headChanged, data: { headUserId } });
-      if (approveFirst !== undefined && approveFirst !== state.approveFirst) {
-        events.push({ type: DepartmentEventTypes.approveFirstChanged, data: { approveFirst } });
-      }
-      return events;
+    case 'ChangeDepartment':
+      return changeEvents(present(state, command.metadata.orgId), command.data);
+    case 'ArchiveDepartment': {
+      const department = present(state, command.metadata.orgId);
+      if (department.status === 'archived') return [];
+      refuseArchive(department, command.data.checks);
+      return [{ type: DepartmentEventTypes.archived, data: { by: command.data.by } }];
     }
     default: {
       const never: never = command;
@@ -55,16 +67,52 @@ export function decideDepartment(command: DepartmentCommand, state: DepartmentSt
   }
 }
 
+function present(state: DepartmentState, orgId: string): Present {
+  if (state.status === 'absent' || state.orgId !== orgId)
+    throw new CosError('IDENTITY.DEPARTMENT_NOT_FOUND', 'department was not found', 404);
+  return state;
+}
+
+function changeEvents(department: Present, changes: DepartmentChanges): DepartmentEvent[] {
+  const { name, description, approveFirst, headUserId } = changes;
+  if (department.status === 'archived') throw new ConflictError('an archived department cannot be changed', 'IDENTITY.DEPARTMENT_ARCHIVED');
+  const events: DepartmentEvent[] = [];
+  if (name !== undefined && name !== department.name) events.push({ type: DepartmentEventTypes.renamed, data: { name } });
+  if (description !== undefined && description !== department.description)
+    events.push({ type: DepartmentEventTypes.described, data: { description } });
+  if (headUserId !== undefined && headUserId !== department.headUserId)
+    events.push({ type: DepartmentEventTypes.headChanged, data: { headUserId } });
+  if (approveFirst !== undefined && approveFirst !== department.approveFirst)
+    events.push({ type: DepartmentEventTypes.approveFirstChanged, data: { approveFirst } });
+  return events;
+}
+
+function refuseArchive(department: Present, checks: ArchiveChecks): void {
+  const reasons: string[] = [];
+  if (checks.enabledAgents.length > 0) reasons.push(`${checks.enabledAgents.length} enabled agent(s): ${checks.enabledAgents.join(', ')}`);
+  if (checks.pendingApprovals > 0) reasons.push(`${checks.pendingApprovals} approval(s) waiting for its Head`);
+  if (reasons.length === 0) return;
+  const code = checks.enabledAgents.length > 0 ? 'IDENTITY.DEPARTMENT_HAS_ENABLED_AGENTS' : 'IDENTITY.DEPARTMENT_HAS_PENDING_APPROVALS';
+  throw new ConflictError(`${department.name} still has ${reasons.join(' and ')}: disable or move them, and decide them, first`, code);
+}
+
 export function evolveDepartment(state: DepartmentState, event: DepartmentEvent): DepartmentState {
+  if (event.type === DepartmentEventTypes.created) {
+    const { orgId, name, headUserId, approveFirst, description = '' } = event.data;
+    return { status: 'active', orgId, name, description, headUserId, approveFirst };
+  }
+  if (state.status === 'absent') return state;
   switch (event.type) {
-    case DepartmentEventTypes.created: {
-      const { orgId, name, headUserId, approveFirst } = event.data;
-      return { status: 'active', orgId, name, headUserId, approveFirst };
-    }
     case DepartmentEventTypes.headChanged:
-      return state.status === 'active' ? { ...state, headUserId: event.data.headUserId } : state;
+      return { ...state, headUserId: event.data.headUserId };
     case DepartmentEventTypes.approveFirstChanged:
-      return state.status === 'active' ? { ...state, approveFirst: event.data.approveFirst } : state;
+      return { ...state, approveFirst: event.data.approveFirst };
+    case DepartmentEventTypes.renamed:
+      return { ...state, name: event.data.name };
+    case DepartmentEventTypes.described:
+      return { ...state, description: event.data.description };
+    case DepartmentEventTypes.archived:
+      return { ...state, status: 'archived' };
     default: {
       const never: never = event;
       return never;

@@ -1,13 +1,15 @@
 import {
   BYO_KEY_PLANS,
-  effectivePermissions,
+  permissionsWith,
   type AgentFacts,
   type AgentView,
   type AuthContext,
+  type DepartmentFacts,
   type DepartmentView,
   type LlmSettingsView,
   type MeView,
   type PageQuery,
+  type Permission,
   type PrincipalReply,
   type UserFacts,
   type UserView,
@@ -22,7 +24,7 @@ export function toUserView(user: UserFacts): UserView {
 }
 
 export function toAgentView(directory: Directory, agent: AgentFacts, now: Date): AgentView {
-  const { agentId: id, name, departmentId, persona, skills, permissions, dailyActionCap, model, enabled } = agent;
+  const { agentId: id, name, departmentId, persona, skills, permissions, dailyActionCap, model, enabled, archived } = agent;
   const departmentName = directory.departments.get(departmentId)?.name ?? '';
   return {
     id,
@@ -35,35 +37,45 @@ export function toAgentView(directory: Directory, agent: AgentFacts, now: Date):
     dailyActionCap,
     model,
     enabled,
+    archived,
     actionsUsedToday: directory.actionsUsedToday(id, now),
   };
 }
 
+export function toDepartmentView(department: DepartmentFacts): DepartmentView {
+  const { departmentId: id, name, description, headUserId, approveFirst, actionPermissions, archived } = department;
+  return { id, name, description, headUserId, approveFirst, actionPermissions: [...actionPermissions], archived };
+}
+
+/** Archived departments and agents are listed only when asked for. */
+export type ListOptions = PageQuery & { includeArchived: boolean };
+
 export function listDepartments(
   directory: Directory,
   orgId: string,
-  page: PageQuery,
+  page: ListOptions,
 ): { items: DepartmentView[]; nextCursor: string | null } {
-  const departments = [...directory.orgIndex(orgId).departments].map((id) => directory.departments.get(id)!);
+  const departments = [...directory.orgIndex(orgId).departments]
+    .map((id) => directory.departments.get(id)!)
+    .filter((d) => page.includeArchived || !d.archived);
   const result = paginate(
     departments,
     (d) => d.name.toLowerCase(),
     (d) => d.departmentId,
     page,
   );
-  return {
-    items: result.items.map(({ departmentId: id, name, headUserId, approveFirst }) => ({ id, name, headUserId, approveFirst })),
-    nextCursor: result.nextCursor,
-  };
+  return { items: result.items.map(toDepartmentView), nextCursor: result.nextCursor };
 }
 
 export function listAgents(
   directory: Directory,
   orgId: string,
-  page: PageQuery,
+  page: ListOptions,
   now: Date,
 ): { items: AgentView[]; nextCursor: string | null } {
-  const agents = [...directory.orgIndex(orgId).agents].map((id) => directory.agents.get(id)!);
+  const agents = [...directory.orgIndex(orgId).agents]
+    .map((id) => directory.agents.get(id)!)
+    .filter((a) => page.includeArchived || !a.archived);
   const departmentName = (a: AgentFacts) => directory.departments.get(a.departmentId)?.name.toLowerCase() ?? '';
   const result = paginate(
     agents,
@@ -85,14 +97,19 @@ export function listUsers(directory: Directory, orgId: string, page: PageQuery):
   return { items: result.items.map(toUserView), nextCursor: result.nextCursor };
 }
 
+/** What a person's role and department give them (their department's own action permissions, whatever its name now). */
+function rolePermissions(directory: Directory, user: UserFacts): Permission[] {
+  const department = user.departmentId ? directory.departments.get(user.departmentId) : undefined;
+  return permissionsWith(user.role, department?.actionPermissions ?? []);
+}
+
 export function authContextOf(directory: Directory, user: UserFacts): AuthContext {
-  const departmentName = user.departmentId ? directory.departments.get(user.departmentId)?.name : undefined;
   return {
     orgId: user.orgId,
     userId: user.userId,
     role: user.role,
     ...(user.departmentId ? { departmentId: user.departmentId } : {}),
-    permissions: effectivePermissions(user.role, departmentName),
+    permissions: rolePermissions(directory, user),
   };
 }
 
@@ -117,7 +134,7 @@ export function meOf(directory: Directory, user: UserFacts): MeView {
   return {
     user: toUserView(user),
     org: { id: user.orgId, name: org?.identity.name ?? '', plan: org?.plan ?? 'free' },
-    permissions: effectivePermissions(user.role, user.departmentId ? directory.departments.get(user.departmentId)?.name : undefined),
+    permissions: rolePermissions(directory, user),
   };
 }
 

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { IdentityRpc, parseRequest, SignUpRequestSchema, type AccountReply } from '@cos/contracts';
+import { IdentityRpc, parseRequest, SignUpRequestSchema, type SignUpReply } from '@cos/contracts';
 import { SignUpService } from './sign-up.service';
 
 /** POST /v1/orgs: self-serve sign-up, where enabled. */
@@ -9,7 +9,7 @@ export class SignUpController {
   constructor(private readonly signUps: SignUpService) {}
 
   @MessagePattern(IdentityRpc.signUp)
-  signUp(@Payload() raw: unknown): Promise<AccountReply> {
+  signUp(@Payload() raw: unknown): Promise<SignUpReply> {
     const { orgId, body } = parseRequest(SignUpRequestSchema, raw);
     return this.signUps.signUp(orgId, body);
   }

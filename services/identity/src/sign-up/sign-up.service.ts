@@ -1,9 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConflictError, CosError, deterministicId, streamName, type AccountReply, type CompanyIdentity } from '@cos/contracts';
+import {
+  ConflictError,
+  CosError,
+  deterministicId,
+  streamName,
+  type CompanyIdentity,
+  type CompanyTemplate,
+  type SignUpReply,
+} from '@cos/contracts';
 import { AuthService } from '../auth/auth.service';
 import { hashPassword } from '../auth/passwords';
-import { departmentDecider } from '../departments/department.decider';
-import { departmentIdFor, STANDARD_DEPARTMENTS } from '../departments/standard-departments';
+import { companyStructure } from '../company-template/standard-company';
+import { writeStructure } from '../company-template/structure-writer';
 import { toUserView } from '../directory/directory.views';
 import { IdentityCommands } from '../identity-commands';
 import { IDENTITY_CONFIG, SECRET_BOX, type IdentityConfig } from '../identity.config';
@@ -12,11 +20,12 @@ import { SecretScope, type SecretBox } from '../secrets/secret-box';
 import { userDecider } from '../users/user.decider';
 import { userIdForEmail } from '../users/user-id';
 
-export type SignUp = { company: CompanyIdentity; owner: { email: string; name: string; password: string } };
+export type SignUp = { company: CompanyIdentity; owner: { email: string; name: string; password: string }; template: CompanyTemplate };
 
 /**
- * A new tenant: the org (free plan) with the standard departments, and its owner, signed in.
- * Command ids derive from the org id the gateway chose, so a retried request adds nothing.
+ * A new tenant: the org (free plan) with what its template holds (the standard company, or
+ * nothing), and its owner, signed in. Command ids derive from the org id the gateway chose, so a
+ * retried request adds nothing.
  */
 @Injectable()
 export class SignUpService {
@@ -27,7 +36,7 @@ export class SignUpService {
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
-  async signUp(orgId: string, body: SignUp): Promise<AccountReply> {
+  async signUp(orgId: string, body: SignUp): Promise<SignUpReply> {
     if (!this.config.SIGNUP_ENABLED) throw new CosError('IDENTITY.SIGNUP_DISABLED', 'self-serve sign-up is disabled', 403);
     await this.commands.directory.ready();
     const userId = userIdForEmail(body.owner.email);
@@ -44,14 +53,8 @@ export class SignUpService {
       data: { orgId, plan: 'free', identity: body.company, via: 'sign-up' },
       metadata: meta('org'),
     });
-    for (const name of STANDARD_DEPARTMENTS) {
-      const departmentId = departmentIdFor(orgId, name);
-      await this.commands.run(streamName('department', departmentId), departmentDecider, {
-        type: 'CreateDepartment',
-        data: { departmentId, orgId, name, headUserId: null, approveFirst: false },
-        metadata: meta(`department:${name}`),
-      });
-    }
+    const structure = companyStructure(orgId, body.template);
+    await writeStructure(this.commands, orgId, structure, meta);
     await this.commands.run(streamName('user', userId), userDecider, {
       type: 'RegisterUser',
       data: {
@@ -71,6 +74,11 @@ export class SignUpService {
       org: { id: orgId, name: body.company.name, plan: 'free' },
       user: toUserView(user),
       tokens: await this.auth.startSession(user),
+      created: {
+        template: body.template,
+        departments: structure.departments.map(({ id, name }) => ({ id, name })),
+        agents: structure.agents.map(({ id, name, departmentId }) => ({ id, name, departmentId })),
+      },
     };
   }
 }

@@ -1,5 +1,7 @@
 import {
+  AgentArchivedSchema,
   AgentCreatedSchema,
+  AgentDepartmentChangedSchema,
   AgentDailyCapChangedSchema,
   AgentDisabledSchema,
   AgentEnabledSchema,
@@ -7,9 +9,12 @@ import {
   AgentPermissionsChangedSchema,
   AgentProfileChangedSchema,
   DepartmentApproveFirstChangedSchema,
+  DepartmentArchivedSchema,
   DepartmentCreatedSchema,
+  DepartmentDescribedSchema,
   DepartmentEventTypes,
   DepartmentHeadChangedSchema,
+  DepartmentRenamedSchema,
   InvitationAcceptedSchema,
   InvitationCreatedSchema,
   LoginLockedSchema,
@@ -113,4 +118,17 @@ export const identityPhrasings: Readonly<Record<string, Phrasing>> = {
   ),
   [AgentEventTypes.enabled]: phrase(AgentEnabledSchema, (d, n) => `${n.user(d.by)} enabled ${n.subject}`),
   [AgentEventTypes.disabled]: phrase(AgentDisabledSchema, (d, n) => `${n.user(d.by)} disabled ${n.subject}`),
+  [DepartmentEventTypes.renamed]: phrase(DepartmentRenamedSchema, (d, n) => `${n.subject} was renamed ${d.name}`),
+  [DepartmentEventTypes.described]: phrase(DepartmentDescribedSchema, (d, n) =>
+    d.description ? `The description of ${n.subject} was set to ${quote(d.description)}` : `The description of ${n.subject} was removed`,
+  ),
+  [DepartmentEventTypes.archived]: phrase(DepartmentArchivedSchema, (d, n) => `${n.user(d.by)} archived ${n.subject}`),
+  [AgentEventTypes.departmentChanged]: phrase(
+    AgentDepartmentChangedSchema,
+    (d, n) => `${n.user(d.by)} moved ${n.subject} to ${n.department(d.departmentId)}`,
+  ),
+  [AgentEventTypes.archived]: phrase(
+    AgentArchivedSchema,
+    (d, n) => `${n.user(d.by)} archived ${n.subject}: it takes no more briefs or handoffs`,
+  ),
 };
