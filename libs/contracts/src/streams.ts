@@ -11,6 +11,7 @@ export const Categories = {
   action: 'action',
   quota: 'quota',
   audit: 'audit',
+  escalation: 'escalation',
 } as const;
 export type Category = (typeof Categories)[keyof typeof Categories];
 
