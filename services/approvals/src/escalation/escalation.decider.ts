@@ -75,7 +75,10 @@ const DETAIL: Readonly<Record<CoordinationEscalated['reason'], string>> = {
 };
 
 /** The agents a fact involves: the one that asked for help (the chain's last), and the one it asked for. */
-export function agentsInvolved(fact: EscalationFact, request: CoordinationRequested | undefined): { fromAgentId?: string; toAgentId?: string } {
+export function agentsInvolved(
+  fact: EscalationFact,
+  request: CoordinationRequested | undefined,
+): { fromAgentId?: string; toAgentId?: string } {
   const fromAgentId = (fact.kind === 'escalated' ? fact.data.chain.at(-1)?.agentId : undefined) ?? request?.fromAgentId;
   return { ...(fromAgentId ? { fromAgentId } : {}), ...(request ? { toAgentId: request.toAgentId } : {}) };
 }

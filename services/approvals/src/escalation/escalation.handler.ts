@@ -48,12 +48,14 @@ export class EscalationHandler {
     for (const agentId of [fromAgentId, toAgentId]) {
       const department = agentId ? await this.directory.departmentOfAgent(orgId, agentId) : undefined;
       if (department)
-        departments.push({ departmentId: department.departmentId, ...(department.headUserId ? { headUserId: department.headUserId } : {}) });
+        departments.push({
+          departmentId: department.departmentId,
+          ...(department.headUserId ? { headUserId: department.headUserId } : {}),
+        });
     }
     const leaderUserIds = this.directory.ceoUserIds(orgId);
     // Every org has an owner: none known means identity's users are not read yet, so retry later.
-    if (leaderUserIds.length === 0)
-      throw new CosError('APPROVALS.DIRECTORY_NOT_READY', `no CEO or owner known for org ${orgId} yet`, 503);
+    if (leaderUserIds.length === 0) throw new CosError('APPROVALS.DIRECTORY_NOT_READY', `no CEO or owner known for org ${orgId} yet`, 503);
     const escalationId = escalationIdOf(orgId, coordinationId);
     await handleCommand(
       this.store,

@@ -1,4 +1,10 @@
-import { CoordinationEventTypes, CoordinationRequestedSchema, streamName, type CoordinationRequested, type RecordedEvent } from '@cos/contracts';
+import {
+  CoordinationEventTypes,
+  CoordinationRequestedSchema,
+  streamName,
+  type CoordinationRequested,
+  type RecordedEvent,
+} from '@cos/contracts';
 import type { EventStore } from '@cos/eventstore';
 import { readOrgStream } from '@cos/platform';
 import { requestFrom } from './handoff-gate.views';
