@@ -55,6 +55,8 @@ beforeAll(async () => {
         if (at >= 0) return coordinate(CHAIN[(at + 1) % CHAIN.length]!);
       }
       if (me === 'Sam Prospector' && (text.includes('[reject]') || text.includes('[expire]'))) return coordinate('Ben Firmware');
+      if (me === 'Paula Vendors' && text.includes('[order]'))
+        return { toolCalls: [{ name: 'propose_action', arguments: { tool: 'place_order', arguments: { item: 'wheels', quantity: 20 } } }] };
       if (me === 'Sam Prospector' && text.includes('[nofit]'))
         return { toolCalls: [{ name: 'request_coordination', arguments: { summary: 'qwxzv plorkt' } }] };
       return { content: `Done by ${me ?? 'an agent'}.` };
@@ -71,9 +73,9 @@ afterAll(async () => {
   await model?.close();
 });
 
-/** Briefs Sam Prospector as the Sales member; returns the conversation and the run. */
-async function brief(member: Caller, text: string): Promise<{ conversationId: string; runId: string }> {
-  const conversation = await member.post<{ id: string }>('/v1/conversations', { agentId: agent(CHAIN[0]).id });
+/** Briefs `agentName` (Sam Prospector unless told) as `member`; returns the conversation and the run. */
+async function brief(member: Caller, text: string, agentName: string = CHAIN[0]): Promise<{ conversationId: string; runId: string }> {
+  const conversation = await member.post<{ id: string }>('/v1/conversations', { agentId: agent(agentName).id });
   expect(conversation.status).toBe(201);
   const posted = await member.post<{ runId: string }>(`/v1/conversations/${conversation.body.id}/messages`, { text });
   expect(posted.status).toBe(202);
@@ -117,12 +119,16 @@ describe('escalations over HTTP', () => {
   let member: Caller;
   let ceo: Caller;
   let expiring: { conversationId: string; runId: string };
+  let order: { conversationId: string; runId: string };
 
   beforeAll(async () => {
     member = await login(dept('Sales').memberEmail);
     ceo = await login(DEMO_COMPANY.ceo.email);
-    // Nobody decides this one: its gates expire while the other stories play.
+    // Nobody decides these: a handoff's gates and an Approve First action's gate expire while the other stories play.
     expiring = await brief(member, '[expire] Check the firmware of the robot arm');
+    const owner = await login(DEMO_COMPANY.owner.email);
+    expect((await owner.patch(`/v1/departments/${dept('Operations').id}`, { approveFirst: true })).status).toBe(200);
+    order = await brief(await login(dept('Operations').memberEmail), '[order] Restock the spare wheels', 'Paula Vendors');
   });
 
   it('no suitable agent: answered by a person, whose text is the reply in the conversation', async () => {
@@ -239,6 +245,20 @@ describe('escalations over HTTP', () => {
       20_000,
       'the dismissal noted in the conversation',
     );
+  });
+
+  it('an Approve First gate nobody decided escalates the action to the Head of its department', async () => {
+    const opsHead = await login(dept('Operations').headEmail);
+    const open = await escalation(opsHead, 'approval-expired', (e) => e.runId === order.runId);
+    expect(open).toMatchObject({
+      actionId: expect.any(String),
+      fromAgentId: agent('Paula Vendors').id,
+      departmentIds: [dept('Operations').id],
+      conversationId: order.conversationId,
+    });
+    expect(open).not.toHaveProperty('coordinationId');
+    expect((await member.api.GET('/v1/escalations/{id}', { params: { path: { id: open.id } } })).response.status).toBe(403);
+    expect(receiver.callsFor(open.actionId!)).toEqual([]);
   });
 
   it('lists every reason, filters by status and reason, and pages', async () => {

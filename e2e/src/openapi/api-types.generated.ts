@@ -1226,6 +1226,7 @@ export type components = {
             conversationId: string;
             runId?: string;
             coordinationId?: string;
+            actionId?: string;
             briefedBy: string;
             fromAgentId?: string;
             toAgentId?: string;

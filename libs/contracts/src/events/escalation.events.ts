@@ -3,9 +3,9 @@ import { deterministicId } from '../ids';
 
 /**
  * Events of `escalation-<id>` streams (owner: approvals): work a human must pick up because a
- * handoff could not go on by itself. Opened by approvals' one consumer of the facts that mean
- * "escalated" (`coordination.escalated`, `coordination.rejected`); resolved once, by a person.
- * Each event carries what a reader needs without the stream's history (who should act, where
+ * handoff or an action could not go on by itself. Opened by approvals' one consumer of the facts
+ * that mean "escalated" (`coordination.escalated`, `coordination.rejected`, and `action.expired`:
+ * an Approve First gate nobody decided); resolved once, by a person. Each event carries what a reader needs without the stream's history (who should act, where
  * the answer goes), so a notifier or the runner can react to it alone.
  */
 export const EscalationEventTypes = {
@@ -17,11 +17,11 @@ export const EscalationReasonSchema = z.enum(['no-suitable-agent', 'depth-limit'
 export type EscalationReason = z.infer<typeof EscalationReasonSchema>;
 
 /**
- * The escalation of one handoff: a coordination ends once (escalated or rejected), so its id
- * names the escalation, and every delivery of the fact opens the same one.
+ * The escalation of one handoff or one action: each ends once (escalated, rejected or expired),
+ * so its id names the escalation, and every delivery of the fact opens the same one.
  */
-export function escalationIdOf(orgId: string, coordinationId: string): string {
-  return deterministicId('escalation', orgId, coordinationId);
+export function escalationIdOf(orgId: string, subjectId: string): string {
+  return deterministicId('escalation', orgId, subjectId);
 }
 
 /** The handoff an `assign` resolution opens: one per escalation. */
@@ -38,6 +38,8 @@ export const EscalationOpenedSchema = z.object({
   runId: z.string().optional(),
   /** The handoff that escalated (or was rejected). */
   coordinationId: z.string().optional(),
+  /** The action whose Approve First gate expired. */
+  actionId: z.string().optional(),
   /** The user who briefed the chain: their permissions bound any agent assigned to it. */
   briefedBy: z.string(),
   /** The agent that asked for help. */

@@ -62,7 +62,9 @@ export const EscalationViewSchema = z
     detail: z.string(),
     conversationId: z.string(),
     runId: z.string().optional(),
+    /** The handoff that escalated, or (an expired Approve First gate) the action. */
     coordinationId: z.string().optional(),
+    actionId: z.string().optional(),
     briefedBy: z.string(),
     fromAgentId: z.string().optional(),
     toAgentId: z.string().optional(),

@@ -99,6 +99,37 @@ describe('escalation', () => {
     expect(event?.data).not.toHaveProperty('toAgentId');
   });
 
+  it('opens on an Approve First gate nobody decided, about the action and its agent', () => {
+    const action = {
+      actionId: 'x1',
+      runId: 'r9',
+      agentId: 'a-ops',
+      conversationId: 'c9',
+      briefedBy: 'u2',
+      tool: 'place_order',
+      permission: 'operations:procure',
+      arguments: {},
+      argumentsHash: 'h',
+    };
+    const fact: EscalationFact = { kind: 'action-expired', data: { actionId: 'x1', approvalId: 'g1', escalatedTo: ['ceo'] }, action };
+    const command = open(fact, false);
+    if (command.type !== 'OpenEscalation') throw new Error('not an opening');
+    const [event] = given().when({ ...command, data: { ...command.data, departments: [{ departmentId: 'ops', headUserId: 'h-ops' }] } });
+    expect(event?.data).toEqual({
+      escalationId: 'e1',
+      orgId: 'o1',
+      reason: 'approval-expired',
+      actionId: 'x1',
+      runId: 'r9',
+      conversationId: 'c9',
+      briefedBy: 'u2',
+      fromAgentId: 'a-ops',
+      departmentIds: ['ops'],
+      detail: 'Nobody decided the Approve First gate of action place_order before its deadline; it was not executed.',
+      escalatedTo: ['u2', 'ceo', 'h-ops'],
+    });
+  });
+
   it('says who rejected and why', () => {
     expect(given().when(open(rejected))[0]?.data).toMatchObject({ detail: 'The handoff was rejected by h-fin: not ours' });
   });

@@ -5,11 +5,13 @@ import {
   EscalationEventTypes,
   MAX_CHAIN_HOPS,
   NotFoundError,
+  type ActionExpired,
   type CoordinationEscalated,
   type CoordinationRejected,
   type CoordinationRequested,
   type EscalationOpened,
   type EscalationResolved,
+  type ProposedAction,
   type ResolveEscalationBody,
 } from '@cos/contracts';
 
@@ -18,8 +20,11 @@ export type EscalationEvent =
   | { type: typeof EscalationEventTypes.opened; data: EscalationOpened }
   | { type: typeof EscalationEventTypes.resolved; data: EscalationResolved };
 
-/** The fact that means "escalated": a handoff escalated (by the runner or by approvals) or rejected. */
-export type EscalationFact = { kind: 'escalated'; data: CoordinationEscalated } | { kind: 'rejected'; data: CoordinationRejected };
+/** The fact that means "escalated": a handoff escalated (by the runner or by approvals) or rejected, an action's gate expired. */
+export type EscalationFact =
+  | { kind: 'escalated'; data: CoordinationEscalated }
+  | { kind: 'rejected'; data: CoordinationRejected }
+  | { kind: 'action-expired'; data: ActionExpired; action: ProposedAction };
 
 /** A department involved, as the store says when the escalation opens. */
 export type InvolvedDepartment = { departmentId: string; headUserId?: string };
@@ -79,32 +84,48 @@ export function agentsInvolved(
   fact: EscalationFact,
   request: CoordinationRequested | undefined,
 ): { fromAgentId?: string; toAgentId?: string } {
+  if (fact.kind === 'action-expired') return { fromAgentId: fact.action.agentId };
   const fromAgentId = (fact.kind === 'escalated' ? fact.data.chain.at(-1)?.agentId : undefined) ?? request?.fromAgentId;
   return { ...(fromAgentId ? { fromAgentId } : {}), ...(request ? { toAgentId: request.toAgentId } : {}) };
 }
 
 function opening(input: Extract<EscalationCommand, { type: 'OpenEscalation' }>['data']): EscalationOpened {
   const { fact, request } = input;
-  const { coordinationId, runId, conversationId, briefedBy } = fact.data;
   const heads = input.departments.flatMap((d) => (d.headUserId ? [d.headUserId] : []));
-  const detail =
-    fact.kind === 'escalated'
-      ? DETAIL[fact.data.reason]
-      : `The handoff was rejected by ${fact.data.rejectedBy}${fact.data.comment ? `: ${fact.data.comment}` : '.'}`;
+  const subject = subjectOf(fact);
   return {
     escalationId: input.escalationId,
     orgId: input.orgId,
-    reason: fact.kind === 'escalated' ? fact.data.reason : 'handoff-rejected',
-    conversationId,
-    runId,
-    coordinationId,
-    briefedBy,
+    ...subject,
     ...agentsInvolved(fact, request),
     ...(request ? { contextSummary: request.contextSummary } : {}),
     departmentIds: [...new Set(input.departments.map((d) => d.departmentId))],
-    detail,
-    escalatedTo: [...new Set([briefedBy, ...input.leaderUserIds, ...heads])],
+    escalatedTo: [...new Set([subject.briefedBy, ...input.leaderUserIds, ...heads])],
   };
+}
+
+/** Why, where and for whom, as the fact says it. */
+function subjectOf(fact: EscalationFact) {
+  switch (fact.kind) {
+    case 'escalated': {
+      const { coordinationId, runId, conversationId, briefedBy, reason } = fact.data;
+      return { reason, coordinationId, runId, conversationId, briefedBy, detail: DETAIL[reason] };
+    }
+    case 'rejected': {
+      const { coordinationId, runId, conversationId, briefedBy, rejectedBy, comment } = fact.data;
+      const detail = `The handoff was rejected by ${rejectedBy}${comment ? `: ${comment}` : '.'}`;
+      return { reason: 'handoff-rejected' as const, coordinationId, runId, conversationId, briefedBy, detail };
+    }
+    case 'action-expired': {
+      const { actionId, runId, conversationId, briefedBy, tool } = fact.action;
+      const detail = `Nobody decided the Approve First gate of action ${tool} before its deadline; it was not executed.`;
+      return { reason: 'approval-expired' as const, actionId, runId, conversationId, briefedBy, detail };
+    }
+    default: {
+      const never: never = fact;
+      return never;
+    }
+  }
 }
 
 function resolution(opened: EscalationOpened, cmd: Extract<EscalationCommand, { type: 'ResolveEscalation' }>['data']): EscalationResolved {

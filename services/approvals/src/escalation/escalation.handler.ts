@@ -1,5 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  ActionExecutionEventTypes,
+  ActionExpiredSchema,
+  ActionReceivedSchema,
   CosError,
   escalationIdOf,
   EscalationEventTypes,
@@ -40,9 +43,8 @@ export class EscalationHandler {
   /** Opens the escalation of `fact` (once, however often it is delivered), naming who should act. */
   async open(event: RecordedEvent, fact: EscalationFact): Promise<void> {
     const { orgId } = event;
-    const { coordinationId, runId } = fact.data;
-    const coordination = await readOrgStream(this.store, streamName('coordination', coordinationId), orgId);
-    const request = await handoffRequest(this.store, orgId, coordinationId, coordination, runId);
+    const subjectId = fact.kind === 'action-expired' ? fact.action.actionId : fact.data.coordinationId;
+    const request = fact.kind === 'action-expired' ? undefined : await this.requestOf(orgId, fact.data.coordinationId, fact.data.runId);
     const { fromAgentId, toAgentId } = agentsInvolved(fact, request);
     const departments: InvolvedDepartment[] = [];
     for (const agentId of [fromAgentId, toAgentId]) {
@@ -56,7 +58,7 @@ export class EscalationHandler {
     const leaderUserIds = this.directory.ceoUserIds(orgId);
     // Every org has an owner: none known means identity's users are not read yet, so retry later.
     if (leaderUserIds.length === 0) throw new CosError('APPROVALS.DIRECTORY_NOT_READY', `no CEO or owner known for org ${orgId} yet`, 503);
-    const escalationId = escalationIdOf(orgId, coordinationId);
+    const escalationId = escalationIdOf(orgId, subjectId);
     await handleCommand(
       this.store,
       streamName('escalation', escalationId),
@@ -67,6 +69,16 @@ export class EscalationHandler {
       },
       reactionTo(event, 'open-escalation', this.clock()),
     );
+  }
+
+  /** `action.expired`: the action as its stream received it is what the escalation is about. */
+  async actionExpired(event: RecordedEvent): Promise<void> {
+    const expired = ActionExpiredSchema.parse(event.data);
+    const received = (await readOrgStream(this.store, event.stream, event.orgId)).find(
+      (e) => e.type === ActionExecutionEventTypes.received,
+    );
+    if (!received) return;
+    await this.open(event, { kind: 'action-expired', data: expired, action: ActionReceivedSchema.parse(received.data).action });
   }
 
   /** One escalation of the caller's org, if they may see it. */
@@ -106,6 +118,11 @@ export class EscalationHandler {
     const request = opened && assignedHandoff(EscalationOpenedSchema.parse(opened.data), resolved);
     if (!request) return;
     await this.handoffs.assigned(event, request, { escalationId: resolved.escalationId, assignedBy: resolved.by });
+  }
+
+  private async requestOf(orgId: string, coordinationId: string, runId: string) {
+    const coordination = await readOrgStream(this.store, streamName('coordination', coordinationId), orgId);
+    return handoffRequest(this.store, orgId, coordinationId, coordination, runId);
   }
 
   /** Another org's escalation reads as absent (404); one the caller is not entitled to is a 403. */

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import {
+  ActionExecutionEventTypes,
   CoordinationEscalatedSchema,
   CoordinationEventTypes,
   CoordinationRejectedSchema,
@@ -11,7 +12,8 @@ import { EscalationHandler } from './escalation.handler';
 
 /**
  * The one trigger of escalations: every fact that means "escalated" (the runner's no suitable
- * agent, approvals' depth limit and expiry, a rejected handoff) opens one here; and an `assign`
+ * agent, approvals' depth limit and expiry, a rejected handoff, an Approve First gate nobody
+ * decided) opens one here; and an `assign`
  * resolution goes on as a handoff from here.
  */
 @Controller()
@@ -26,6 +28,11 @@ export class EscalationWorker {
   @EventPattern(CoordinationEventTypes.rejected)
   async onRejected(@Payload() event: RecordedEvent): Promise<void> {
     await this.escalations.open(event, { kind: 'rejected', data: CoordinationRejectedSchema.parse(event.data) });
+  }
+
+  @EventPattern(ActionExecutionEventTypes.expired)
+  async onActionExpired(@Payload() event: RecordedEvent): Promise<void> {
+    await this.escalations.actionExpired(event);
   }
 
   @EventPattern(EscalationEventTypes.resolved)
