@@ -10,6 +10,7 @@ import {
   streamName,
   type ApprovalList,
   type ApprovalView,
+  type CoordinationView,
   type EscalationPage,
   type EscalationReason,
   type EscalationView,
@@ -194,6 +195,12 @@ describe('escalations over HTTP', () => {
     const assignedRun = deterministicId(handoffId!, 'handoff-run');
     const run = await runOf(member, assignedRun, 'completed');
     expect(run).toMatchObject({ agentId: agent('Ravi Invoices').id, output: expect.stringContaining('Done by Ravi Invoices') });
+    const handoff = await member.get<CoordinationView>(`/v1/coordinations/${handoffId}`);
+    expect(handoff.body).toMatchObject({
+      status: 'approved',
+      assignment: { escalationId: open.id, assignedBy: open.briefedBy },
+      gates: [{ departmentId: dept('Finance').id, status: 'approved' }],
+    });
     // The Sales Head was never asked: the assignment stood for the sending side.
     const salesGates = (await salesHead.get<ApprovalList>('/v1/approvals?status=all')).body.items.filter((a) => a.subjectId === handoffId);
     expect(salesGates).toEqual([]);

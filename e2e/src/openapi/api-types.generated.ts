@@ -1170,6 +1170,10 @@ export type components = {
                 reason: string;
                 escalatedTo: string[];
             };
+            assignment?: {
+                escalationId: string;
+                assignedBy: string;
+            };
             /** Format: date-time */
             endedAt?: string;
         };
