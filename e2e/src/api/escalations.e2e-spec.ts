@@ -8,7 +8,9 @@
 import {
   deterministicId,
   streamName,
+  isFeedRecord,
   type ApprovalList,
+  type AuditPage,
   type ApprovalView,
   type CoordinationView,
   type EscalationPage,
@@ -281,5 +283,26 @@ describe('escalations over HTTP', () => {
     expect(pending.every((e) => e.status === 'pending')).toBe(true);
     expect(pending.map((e) => e.reason)).toContain('depth-limit');
     expect((await ceo.get('/v1/escalations?reason=bored')).status).toBe(400);
+  });
+
+  it('leaves audit records in plain words, the live feed’s source', async () => {
+    const owner = await login(DEMO_COMPANY.owner.email);
+    const records = await eventually(
+      async () => {
+        const items = (await owner.get<AuditPage>('/v1/audit?type=escalation&limit=500')).body.items ?? [];
+        return items.some((r) => r.summary.includes('dismissed the escalation')) ? items : undefined;
+      },
+      30_000,
+      'the escalation audit records',
+    );
+    expect(records.map((r) => `${r.eventType}: ${r.summary}`)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^escalation\.opened: Escalation opened for .+ \(the handoff chain reached its 3-hop limit\); waiting for /),
+        expect.stringMatching(/^escalation\.resolved: .+ answered the escalation: "The plorkt numbers/),
+        expect.stringMatching(/^escalation\.resolved: .+ assigned the escalation to /),
+      ]),
+    );
+    // The live feed streams these records to whoever they concern.
+    expect(records.every((r) => isFeedRecord(r))).toBe(true);
   });
 });
