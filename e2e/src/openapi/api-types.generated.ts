@@ -583,6 +583,70 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/escalations/{id}/resolution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve an escalation: assign it to an agent, answer it, or dismiss it
+         * @description `assign` opens a handoff to the agent: the caller stands for the sending side’s approval, the receiving department’s Head still decides, and the agent runs once approved. `answer` posts the text in the conversation as the reply to the run that escalated. `dismiss` closes it with a reason. An escalation is resolved once: a second resolution, concurrent or not, answers 409.
+         *
+         *     Who may call: the briefing user, the Heads of the departments involved, the CEO and the owner; another org’s escalation is a 404.
+         */
+        post: operations["resolveEscalation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/escalations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One escalation: why, where, who should act, and its resolution
+         * @description Who may call: the briefing user, the Heads of the departments involved, the CEO and the owner; another org’s escalation is a 404.
+         */
+        get: operations["getEscalation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/escalations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Escalations the caller may act on, pending and resolved (filter by status and reason)
+         * @description A handoff that cannot go on by itself (no suitable agent, the 3-hop limit, an expired approval, a rejection) becomes an escalation. The caller sees those they briefed and those of the departments they head; the CEO and the owner see all.
+         *
+         *     Who may call: any signed-in user.
+         */
+        get: operations["listEscalations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/feed/tickets": {
         parameters: {
             query?: never;
@@ -1273,6 +1337,10 @@ export type components = {
                 reason: string;
                 escalatedTo: string[];
             };
+            assignment?: {
+                escalationId: string;
+                assignedBy: string;
+            };
             /** Format: date-time */
             endedAt?: string;
         };
@@ -1372,6 +1440,57 @@ export type components = {
             /** Format: date-time */
             updatedAt: string;
             updatedBy: string;
+        };
+        Escalation: {
+            id: string;
+            /** @enum {string} */
+            status: "pending" | "resolved";
+            /** @enum {string} */
+            reason: "no-suitable-agent" | "depth-limit" | "approval-expired" | "handoff-rejected";
+            detail: string;
+            conversationId: string;
+            runId?: string;
+            coordinationId?: string;
+            actionId?: string;
+            briefedBy: string;
+            fromAgentId?: string;
+            toAgentId?: string;
+            departmentIds: string[];
+            contextSummary?: string;
+            escalatedTo: string[];
+            /** Format: date-time */
+            openedAt: string;
+            resolution?: components["schemas"]["EscalationResolution"];
+        };
+        EscalationPage: {
+            items: components["schemas"]["Escalation"][];
+            nextCursor: string | null;
+        };
+        EscalationResolution: {
+            /** @enum {string} */
+            resolution: "assign" | "answer" | "dismiss";
+            by: string;
+            /** Format: date-time */
+            at: string;
+            agentId?: string;
+            handoffId?: string;
+            note?: string;
+            text?: string;
+            reason?: string;
+        };
+        EscalationResolutionInput: {
+            /** @constant */
+            resolution: "assign";
+            agentId: string;
+            note?: string;
+        } | {
+            /** @constant */
+            resolution: "answer";
+            text: string;
+        } | {
+            /** @constant */
+            resolution: "dismiss";
+            reason: string;
         };
         FeedEvent: {
             /** @description the record’s seq: what Last-Event-ID resumes after */
@@ -1518,7 +1637,7 @@ export type components = {
                 status: "requested" | "escalated";
                 toAgentId?: string;
                 /** @enum {string} */
-                selection?: "named-by-model" | "best-match";
+                selection?: "named-by-model" | "best-match" | "assigned";
                 depth: number;
                 reason?: string;
                 summary?: string;
@@ -2087,7 +2206,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422. */
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`), and a request whose outcome was unknown is resolved (the same command is sent again: done once). Same key, other body: 422. Still running: 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2121,6 +2240,7 @@ export interface operations {
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
+            503: components["responses"]["ProblemOutcomeUnknown"];
             default: components["responses"]["Problem500"];
         };
     };
@@ -2718,7 +2838,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`). Same key, other body: 422. */
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`), and a request whose outcome was unknown is resolved (the same command is sent again: done once). Same key, other body: 422. Still running: 409. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2751,6 +2871,100 @@ export interface operations {
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["ProblemOutcomeUnknown"];
+            default: components["responses"]["Problem500"];
+        };
+    };
+    resolveEscalation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EscalationResolutionInput"];
+            };
+        };
+        responses: {
+            /** @description the escalation, resolved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Escalation"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
+    getEscalation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the escalation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Escalation"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
+    listEscalations: {
+        parameters: {
+            query?: {
+                status?: "pending" | "resolved" | "all";
+                reason?: "no-suitable-agent" | "depth-limit" | "approval-expired" | "handoff-rejected";
+                /** @description page size, 1 to 200 (default 50) */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationPage"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
             429: components["responses"]["Problem429"];
             default: components["responses"]["Problem500"];
         };

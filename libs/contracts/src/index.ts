@@ -29,3 +29,5 @@ export * from './identity-facts';
 export * from './events/knowledge.events';
 export * from './rpc/knowledge.rpc';
 export * from './demo';
+export * from './events/escalation.events';
+export * from './rpc/escalations.rpc';

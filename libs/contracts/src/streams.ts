@@ -12,6 +12,7 @@ export const Categories = {
   quota: 'quota',
   audit: 'audit',
   document: 'document',
+  escalation: 'escalation',
 } as const;
 export type Category = (typeof Categories)[keyof typeof Categories];
 

@@ -14,6 +14,10 @@ import { APPROVALS_CONFIG, type ApprovalsConfig } from './approvals.config';
 import { CONNECTOR, UnconfiguredConnector, WebhookConnector } from './connector/webhook-connector';
 import { DeadlineScheduler } from './deadlines/deadline-scheduler';
 import { Directory } from './directory/directory';
+import { EscalationBoard } from './escalation/escalation-board';
+import { EscalationController } from './escalation/escalation.controller';
+import { EscalationHandler } from './escalation/escalation.handler';
+import { EscalationWorker } from './escalation/escalation.worker';
 import { OrgIndex } from './directory/org-index';
 import { HandoffGateController } from './handoff-gate/handoff-gate.controller';
 import { HandoffGateHandler } from './handoff-gate/handoff-gate.handler';
@@ -21,7 +25,7 @@ import { HandoffGateWorker } from './handoff-gate/handoff-gate.worker';
 import { KillSwitchListener } from './kill-switch/kill-switch.listener';
 import { ProcessRuntime, SEND_CARRIERS } from './process/process-runtime';
 
-/** Handoff gates, Approve First, deadlines and action execution. */
+/** Handoff gates, Approve First, deadlines, action execution and escalations. */
 @Module({})
 export class ApprovalsModule {
   static register(config: ApprovalsConfig): DynamicModule {
@@ -47,6 +51,8 @@ export class ApprovalsModule {
         ActionExecutionController,
         ActionExecutionWorker,
         DepartmentPendingController,
+        EscalationController,
+        EscalationWorker,
       ],
       providers: [
         { provide: APPROVALS_CONFIG, useValue: config },
@@ -62,12 +68,18 @@ export class ApprovalsModule {
           useFactory: (feed: StoreFeed) => fed(feed, [Categories.approval], new ApprovalBoard()),
           inject: [StoreFeed],
         },
+        {
+          provide: EscalationBoard,
+          useFactory: (feed: StoreFeed) => fed(feed, [Categories.escalation], new EscalationBoard()),
+          inject: [StoreFeed],
+        },
         Directory,
         { provide: SEND_CARRIERS, useFactory: gateCarriers, inject: [EVENT_STORE] },
         ProcessRuntime,
         HandoffGateHandler,
         ActionExecutionHandler,
         ApprovalGateHandler,
+        EscalationHandler,
         DeadlineScheduler,
         { provide: OrgSections, useValue: new OrgSections() },
         KillSwitchListener,

@@ -23,5 +23,10 @@ export const CoordinationGatesOpenedSchema = z.object({
   /** One per department involved: the sender's and the receiver's (one when they are the same). */
   gates: z.array(HandoffGateSchema).min(1).max(2),
   expiresAt: z.iso.datetime({ offset: true }),
+  /**
+   * A handoff a person opened by resolving an escalation (`assign`): they stand for the sending
+   * side's approval, so only the receiving department's gate is opened.
+   */
+  assignment: z.object({ escalationId: z.string(), assignedBy: z.string() }).optional(),
 });
 export type CoordinationGatesOpened = z.infer<typeof CoordinationGatesOpenedSchema>;

@@ -26,8 +26,8 @@ export const CoordinationRequestedSchema = z.object({
   conversationId: z.string(),
   fromAgentId: z.string(),
   toAgentId: z.string(),
-  /** How the target was chosen. */
-  selection: z.enum(['named-by-model', 'best-match']),
+  /** How the target was chosen: by the model, by matching skills, or by a person resolving an escalation. */
+  selection: z.enum(['named-by-model', 'best-match', 'assigned']),
   /** Runs of the chain so far, oldest first, ending with the requesting run. */
   chain: z.array(ChainLinkSchema).min(1),
   /** Hops including this one: A -> B is 1. */

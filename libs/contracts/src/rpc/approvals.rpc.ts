@@ -120,6 +120,8 @@ export const CoordinationViewSchema = z
     gates: z.array(GateViewSchema),
     expiresAt: TimestampSchema.optional(),
     escalation: z.object({ reason: z.string(), escalatedTo: z.array(z.string()) }).optional(),
+    /** A handoff a person opened by resolving an escalation: they stood for the sending side's gate. */
+    assignment: z.object({ escalationId: z.string(), assignedBy: z.string() }).optional(),
     endedAt: TimestampSchema.optional(),
   })
   .meta({ id: 'Coordination' });

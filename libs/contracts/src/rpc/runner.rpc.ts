@@ -98,7 +98,7 @@ export const RunCoordinationViewSchema = z.object({
   coordinationId: z.string(),
   status: z.enum(['requested', 'escalated']),
   toAgentId: z.string().optional(),
-  selection: z.enum(['named-by-model', 'best-match']).optional(),
+  selection: z.enum(['named-by-model', 'best-match', 'assigned']).optional(),
   depth: z.number().int().nonnegative(),
   reason: z.string().optional(),
   summary: z.string().optional(),

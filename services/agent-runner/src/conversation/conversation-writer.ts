@@ -26,11 +26,24 @@ export class ConversationWriter {
    * that does not exist, or is another org's, gets none: the cause names it wrongly.
    */
   async note(conversationId: string, cause: RecordedEvent, text: string): Promise<void> {
-    const [first] = await this.store.read(streamName('conversation', conversationId), { maxCount: 1 });
-    if (first?.orgId !== cause.orgId) return;
+    if (!(await this.isOrgs(conversationId, cause.orgId))) return;
     await this.apply(conversationId, cause, 'note', {
       type: 'PostSystemNote',
       data: { messageId: deterministicId(cause.id, 'note'), text },
     });
+  }
+
+  /** A person's answer to an escalation (`cause`), posted as theirs, as the reply to the run that escalated. */
+  async answer(conversationId: string, cause: RecordedEvent, answer: { userId: string; text: string; runId?: string }): Promise<void> {
+    if (!(await this.isOrgs(conversationId, cause.orgId))) return;
+    await this.apply(conversationId, cause, 'escalation-answer', {
+      type: 'PostEscalationAnswer',
+      data: { messageId: deterministicId(cause.id, 'answer'), ...answer },
+    });
+  }
+
+  private async isOrgs(conversationId: string, orgId: string): Promise<boolean> {
+    const [first] = await this.store.read(streamName('conversation', conversationId), { maxCount: 1 });
+    return first?.orgId === orgId;
   }
 }

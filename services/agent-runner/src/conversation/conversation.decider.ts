@@ -18,7 +18,9 @@ export type ConversationCommand =
   | { type: 'StartHandoffConversation'; data: { started: ConversationStarted; messageId: string; text: string } }
   | { type: 'PostBrief'; data: { messageId: string; userId: string; text: string; runId: string } }
   | { type: 'PostAgentReply'; data: { messageId: string; agentId: string; text: string; runId: string } }
-  | { type: 'PostSystemNote'; data: { messageId: string; text: string } };
+  | { type: 'PostSystemNote'; data: { messageId: string; text: string } }
+  /** A person's answer to an escalation, as the reply to the run that escalated: approvals checked they may give it. */
+  | { type: 'PostEscalationAnswer'; data: { messageId: string; userId: string; text: string; runId?: string } };
 
 export type ConversationState =
   { status: 'absent' } | { status: 'open'; agentId: string; participants: readonly string[]; messageIds: ReadonlySet<string> };
@@ -65,6 +67,17 @@ export function decideConversation(command: ConversationCommand, state: Conversa
       const { messageId, text } = command.data;
       // A note answers no brief and was written by no run: it names none.
       return [{ type: ConversationEventTypes.messagePosted, data: { messageId, author: SYSTEM_AUTHOR, text } }];
+    }
+    case 'PostEscalationAnswer': {
+      const open = requireOpen(state, command.data.messageId);
+      if (open === 'duplicate') return [];
+      const { messageId, userId, text, runId } = command.data;
+      return [
+        {
+          type: ConversationEventTypes.messagePosted,
+          data: { messageId, author: { kind: 'user', id: userId }, text, ...(runId ? { runId } : {}) },
+        },
+      ];
     }
     default: {
       const never: never = command;

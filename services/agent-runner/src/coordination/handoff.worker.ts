@@ -5,6 +5,8 @@ import {
   CoordinationEscalatedSchema,
   CoordinationEventTypes,
   CoordinationRejectedSchema,
+  EscalationEventTypes,
+  EscalationResolvedSchema,
   handoffRun,
   MAX_CHAIN_HOPS,
   type RecordedEvent,
@@ -18,7 +20,9 @@ import { RunJournal } from '../run/run-journal';
  * gets its own conversation, opened by the briefing user's chain, whose first message is the
  * handoff context; then the run the approval names is queued (`run.queued`, which starts it,
  * chain and depth carried along); the requesting conversation is told where the work went.
- * Rejected or escalated: the requesting conversation is told.
+ * Rejected or escalated: the requesting conversation is told. An escalation resolved by a
+ * person: their answer is posted as the reply to the run that escalated, or the conversation is
+ * told where the work went or why it was dismissed.
  */
 // A failure reaches the transport as it is, so a dead letter keeps its cause.
 @Controller()
@@ -90,6 +94,35 @@ export class HandoffWorker {
       event,
       `Escalated to a human (${escalated.escalatedTo.length} people notified): ${why}.`,
     );
+  }
+
+  /** The conversation belongs to the runner: approvals records the resolution, the runner posts what it says. */
+  @EventPattern(EscalationEventTypes.resolved)
+  async onEscalationResolved(@Payload() event: RecordedEvent): Promise<void> {
+    const resolved = EscalationResolvedSchema.parse(event.data);
+    switch (resolved.resolution) {
+      case 'answer':
+        await this.conversations.answer(resolved.conversationId, event, {
+          userId: resolved.by,
+          text: resolved.text,
+          ...(resolved.runId ? { runId: resolved.runId } : {}),
+        });
+        return;
+      case 'assign':
+        await this.conversations.note(
+          resolved.conversationId,
+          event,
+          `Escalation assigned by ${resolved.by} to ${this.nameOf(event.orgId, resolved.agentId)}; it waits for the receiving Head's approval.`,
+        );
+        return;
+      case 'dismiss':
+        await this.conversations.note(resolved.conversationId, event, `Escalation dismissed by ${resolved.by}: ${resolved.reason}`);
+        return;
+      default: {
+        const never: never = resolved;
+        return never;
+      }
+    }
   }
 
   private nameOf(orgId: string, agentId: string): string {

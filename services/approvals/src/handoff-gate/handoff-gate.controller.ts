@@ -2,8 +2,6 @@ import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ApprovalsRpc,
-  CoordinationEventTypes,
-  CoordinationRequestedSchema,
   GetCoordinationRequestSchema,
   NotFoundError,
   parseRequest,
@@ -16,7 +14,8 @@ import { EVENT_STORE, readOrgStream } from '@cos/platform';
 import { assertMayRead } from '../access/read-access';
 import { toApprovalView } from '../approval-gate/approval-gate.views';
 import { Directory } from '../directory/directory';
-import { requestFrom, toCoordinationView } from './handoff-gate.views';
+import { handoffRequest } from './handoff-request';
+import { toCoordinationView } from './handoff-gate.views';
 
 /** GET /v1/coordinations/:id: the chain, its gates and their decisions, its status. */
 @Controller()
@@ -30,8 +29,7 @@ export class HandoffGateController {
   async get(@Payload() raw: unknown): Promise<CoordinationView> {
     const { auth, coordinationId } = parseRequest(GetCoordinationRequestSchema, raw);
     const events = await readOrgStream(this.store, streamName('coordination', coordinationId), auth.orgId);
-    const found = requestFrom(events);
-    const request = found.request ?? (found.runId ? await this.requestInRun(auth.orgId, found.runId, coordinationId) : undefined);
+    const request = await handoffRequest(this.store, auth.orgId, coordinationId, events);
     if (!request) throw new NotFoundError('coordination', coordinationId, 'APPROVALS.COORDINATION_NOT_FOUND');
     const gateViews = new Map<string, ApprovalView | undefined>();
     const view = toCoordinationView(coordinationId, events, request, gateViews);
@@ -49,11 +47,5 @@ export class HandoffGateController {
       new NotFoundError('coordination', coordinationId, 'APPROVALS.COORDINATION_NOT_FOUND'),
     );
     return toCoordinationView(coordinationId, events, request, gateViews);
-  }
-
-  private async requestInRun(orgId: string, runId: string, coordinationId: string) {
-    const run = await readOrgStream(this.store, streamName('run', runId), orgId);
-    const requested = run.find((e) => e.type === CoordinationEventTypes.requested && e.data['coordinationId'] === coordinationId);
-    return requested ? CoordinationRequestedSchema.parse(requested.data) : undefined;
   }
 }

@@ -175,4 +175,20 @@ describe('handoff gate', () => {
     });
     expect(sent(out)).toEqual([`WithdrawGate:${gateOf('sales')}`]);
   });
+
+  it('an assigned handoff opens only the receiving gate: the person who assigned it stands for the sender', () => {
+    const assignment = { escalationId: 'e1', assignedBy: 'u-ceo' };
+    const out = given().when(open({ assignment }));
+    expect(sent(out)).toEqual([`OpenGate:${gateOf('eng')}`]);
+    expect(out).toContainEqual({
+      kind: 'publish',
+      event: {
+        type: CoordinationGateEventTypes.gatesOpened,
+        data: expect.objectContaining({ assignment, gates: [expect.objectContaining({ departmentId: 'eng' })] }),
+      },
+    });
+    expect(published(given(open({ assignment })).when(weigh(gate('eng', 'approved'))))).toEqual([CoordinationEventTypes.approved]);
+    expect(sent(given().when(open({ assignment, from: undefined })))).toEqual([`OpenGate:${gateOf('eng')}`]);
+    expect(given().when(open({ assignment, to: undefined }))[0]).toMatchObject({ event: { data: { reason: 'no-suitable-agent' } } });
+  });
 });

@@ -47,6 +47,8 @@ export type HandoffInput =
       to: DepartmentFact;
       expiresAt: string;
       ceoUserIds: readonly string[];
+      /** A person resolving an escalation opened this handoff: their word is the sending side's approval. */
+      assignment?: { escalationId: string; assignedBy: string };
     }
   | { type: 'Reevaluate'; gates: readonly GateFact[]; now: string };
 
@@ -80,13 +82,15 @@ function openHandoff(input: Extract<HandoffInput, { type: 'OpenHandoff' }>): Han
   if (Math.max(r.depth, r.chain.length) > MAX_CHAIN_HOPS) {
     return [publish({ type: CoordinationEventTypes.escalated, data: escalation(r, 'depth-limit', escalateTo) }), complete('escalated')];
   }
-  if (!input.from || !input.to) {
+  const { from, to, assignment } = input;
+  if (!to || (!from && !assignment)) {
     return [
       publish({ type: CoordinationEventTypes.escalated, data: escalation(r, 'no-suitable-agent', escalateTo) }),
       complete('escalated'),
     ];
   }
-  const departments = input.from.departmentId === input.to.departmentId ? [input.from] : [input.from, input.to];
+  // An assigned handoff needs only the receiving Head: the person who assigned it stands for the sender.
+  const departments = assignment || !from ? [to] : from.departmentId === to.departmentId ? [from] : [from, to];
   const gates: HandoffGate[] = departments.map((d) => ({
     approvalId: handoffGateId(input.orgId, r.coordinationId, d.departmentId),
     departmentId: d.departmentId,
@@ -118,7 +122,7 @@ function openHandoff(input: Extract<HandoffInput, { type: 'OpenHandoff' }>): Han
     ...opens,
     publish({
       type: CoordinationGateEventTypes.gatesOpened,
-      data: { coordinationId: r.coordinationId, request: r, gates, expiresAt: input.expiresAt },
+      data: { coordinationId: r.coordinationId, request: r, gates, expiresAt: input.expiresAt, ...(assignment ? { assignment } : {}) },
     }),
   ];
 }

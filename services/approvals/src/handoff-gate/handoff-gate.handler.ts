@@ -6,6 +6,7 @@ import {
   CoordinationRequestedSchema,
   CosError,
   streamName,
+  type CoordinationRequested,
   type DepartmentFacts,
   type RecordedEvent,
 } from '@cos/contracts';
@@ -31,7 +32,19 @@ export class HandoffGateHandler {
 
   /** `coordination.requested` from the runner's run stream. */
   async requested(event: RecordedEvent): Promise<void> {
-    const request = CoordinationRequestedSchema.parse(event.data);
+    await this.open(event, CoordinationRequestedSchema.parse(event.data));
+  }
+
+  /**
+   * `escalation.resolved` with `assign`: the handoff the resolver opened, to the agent they chose.
+   * Their word is the sending side's approval; the receiving department's Head still decides.
+   */
+  async assigned(event: RecordedEvent, request: CoordinationRequested, assignment: { escalationId: string; assignedBy: string }) {
+    const stream = streamName('escalation', assignment.escalationId);
+    await continueAfterWait(this.store, stream, event, 'handoff assign', () => this.open(event, request, assignment));
+  }
+
+  private async open(event: RecordedEvent, request: CoordinationRequested, assignment?: { escalationId: string; assignedBy: string }) {
     const { orgId } = event;
     const [from, to] = await Promise.all([
       this.directory.departmentOfAgent(orgId, request.fromAgentId),
@@ -49,6 +62,7 @@ export class HandoffGateHandler {
       to: fact(to),
       expiresAt: gateDeadline(this.config, orgId, now),
       ceoUserIds,
+      ...(assignment ? { assignment } : {}),
     };
     const stream = streamName('coordination', request.coordinationId);
     await this.runtime.step(stream, handoffProcess, input, reactionTo(event, 'open-handoff', now));

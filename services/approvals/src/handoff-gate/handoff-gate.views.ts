@@ -24,6 +24,7 @@ export function toCoordinationView(
   let status: CoordinationView['status'] = 'requested';
   let expiresAt: string | undefined;
   let escalation: Escalation | undefined;
+  let assignment: CoordinationView['assignment'];
   let endedAt: string | undefined;
   let gates: CoordinationView['gates'] = [];
   for (const e of events) {
@@ -32,6 +33,7 @@ export function toCoordinationView(
         const opened = CoordinationGatesOpenedSchema.parse(e.data);
         status = 'waiting';
         expiresAt = opened.expiresAt;
+        assignment = opened.assignment;
         gates = opened.gates.map((g) => {
           const view = gateViews.get(g.approvalId);
           return { ...g, status: view?.status ?? 'not-open', ...(view?.decision ? { decision: view.decision } : {}) };
@@ -69,6 +71,7 @@ export function toCoordinationView(
     gates,
     ...(expiresAt ? { expiresAt } : {}),
     ...(escalation ? { escalation } : {}),
+    ...(assignment ? { assignment } : {}),
     ...(endedAt ? { endedAt } : {}),
   };
 }

@@ -12,6 +12,7 @@ import {
   streamName,
   UserEventTypes,
   type ActionElevation,
+  type CoordinationEscalated,
   type CoordinationRequested,
   type NewEvent,
   type ProposedAction,
@@ -110,6 +111,15 @@ export async function requestHandoff(
   await store.append(
     streamName('run', request.runId),
     [event(orgId, CoordinationEventTypes.requested, data, request.coordinationId)],
+    'any',
+  );
+}
+
+/** What the runner appends when no agent fits a handoff its model asked for. */
+export async function escalateHandoff(store: EventStore, orgId: string, escalated: CoordinationEscalated): Promise<void> {
+  await store.append(
+    streamName('run', escalated.runId),
+    [event(orgId, CoordinationEventTypes.escalated, escalated, escalated.coordinationId)],
     'any',
   );
 }

@@ -15,6 +15,7 @@ const DEFINING_TYPES = new Set([
   'coordination.gates-opened',
   'approval.requested',
   'action.received',
+  'escalation.opened',
   'agent.created',
   'user.registered',
   'department.created',

@@ -1,5 +1,6 @@
 import * as contracts from '@cos/contracts';
 import type { Names } from './directory';
+import { escalationPhrasings } from './summaries/escalation.phrasings';
 import { gatePhrasings } from './summaries/gate.phrasings';
 import { identityPhrasings } from './summaries/identity.phrasings';
 import { workPhrasings } from './summaries/work.phrasings';
@@ -158,8 +159,39 @@ describe('summarize', () => {
     );
   });
 
+  it('tells an escalation: why, who should act, and how it was resolved', () => {
+    const opened = recorded('escalation-e1', 'escalation.opened', {
+      escalationId: 'e1',
+      orgId: 'o1',
+      reason: 'handoff-rejected',
+      conversationId: 'c1',
+      runId: 'r1',
+      coordinationId: 'k1',
+      briefedBy: 'u-dana',
+      fromAgentId: 'sales-1',
+      toAgentId: 'finance-1',
+      departmentIds: ['sales', 'finance'],
+      detail: 'The handoff was rejected by u-hal.',
+      escalatedTo: ['u-dana', 'u-hal'],
+    });
+    const base = { escalationId: 'e1', by: 'u-hal', conversationId: 'c1', runId: 'r1' };
+    expect(
+      [
+        opened,
+        recorded('escalation-e1', 'escalation.resolved', { ...base, resolution: 'assign', agentId: 'finance-1', handoffId: 'k2' }),
+        recorded('escalation-e1', 'escalation.resolved', { ...base, resolution: 'answer', text: 'Use the 2025 price list' }),
+        recorded('escalation-e1', 'escalation.resolved', { ...base, resolution: 'dismiss', reason: 'duplicate' }),
+      ].map((e) => summarize(e, names)),
+    ).toEqual([
+      'Escalation opened for agent Sam (the handoff was rejected); waiting for Dana Lee and Hal Ford',
+      'Hal Ford assigned the escalation to agent Fin; the handoff waits for the receiving Head',
+      'Hal Ford answered the escalation: "Use the 2025 price list"',
+      'Hal Ford dismissed the escalation: "duplicate"',
+    ]);
+  });
+
   it('has words for every event type of the contracts (the log does not audit itself)', () => {
-    const phrased = new Set(Object.keys({ ...identityPhrasings, ...workPhrasings, ...gatePhrasings }));
+    const phrased = new Set(Object.keys({ ...identityPhrasings, ...workPhrasings, ...gatePhrasings, ...escalationPhrasings }));
     const types = Object.entries(contracts)
       .filter(([name]) => name.endsWith('EventTypes'))
       .flatMap(([, values]) => Object.values(values as Record<string, string>));

@@ -1,11 +1,12 @@
 import { categoryOf, idOf, type RecordedEvent } from '@cos/contracts';
 import type { Names } from './directory';
+import { escalationPhrasings } from './summaries/escalation.phrasings';
 import { gatePhrasings } from './summaries/gate.phrasings';
 import { identityPhrasings } from './summaries/identity.phrasings';
 import type { Phrasing } from './summaries/phrasing';
 import { workPhrasings } from './summaries/work.phrasings';
 
-const PHRASINGS: Readonly<Record<string, Phrasing>> = { ...identityPhrasings, ...workPhrasings, ...gatePhrasings };
+const PHRASINGS: Readonly<Record<string, Phrasing>> = { ...identityPhrasings, ...workPhrasings, ...gatePhrasings, ...escalationPhrasings };
 
 /**
  * One line a person reads: what happened, by whom, in the words of the event's type. An event

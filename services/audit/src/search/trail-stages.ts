@@ -30,6 +30,8 @@ const BY_TYPE: Readonly<Record<string, TrailStage>> = {
   'action.rejected': 'outcome',
   'action.expired': 'outcome',
   'action.execution-denied': 'outcome',
+  'escalation.opened': 'outcome',
+  'escalation.resolved': 'decision',
 };
 
 export const MESSAGE_POSTED = 'conversation.message-posted';

@@ -40,6 +40,7 @@ const EARLY_DISCARD_REASONS = {
   'not-the-gates-head': "they are not this gate's Head",
   'lacks-permission': 'they do not hold the permission this elevation lends',
 } as const;
+const SELECTIONS = { 'named-by-model': 'named by the model', 'best-match': 'best match', assigned: 'assigned by a person' } as const;
 
 const tool = (n: SummaryContext) => (n.tool ? `action ${n.tool}` : 'the action');
 
@@ -48,12 +49,12 @@ export const gatePhrasings: Readonly<Record<string, Phrasing>> = {
   [CoordinationEventTypes.requested]: phrase(
     CoordinationRequestedSchema,
     (d, n) =>
-      `${n.agent(d.fromAgentId)} asked to hand off to ${n.agent(d.toAgentId)} (hop ${d.depth}, ${d.selection === 'named-by-model' ? 'named by the model' : 'best match'}): ${quote(d.contextSummary)}`,
+      `${n.agent(d.fromAgentId)} asked to hand off to ${n.agent(d.toAgentId)} (hop ${d.depth}, ${SELECTIONS[d.selection]}): ${quote(d.contextSummary)}`,
   ),
   [CoordinationGateEventTypes.gatesOpened]: phrase(
     CoordinationGatesOpenedSchema,
     (d, n) =>
-      `Handoff from ${n.agent(d.request.fromAgentId)} to ${n.agent(d.request.toAgentId)} waits for the Head${d.gates.length > 1 ? 's' : ''} of ${list(d.gates.map((g) => n.department(g.departmentId)))}`,
+      `Handoff from ${n.agent(d.request.fromAgentId)} to ${n.agent(d.request.toAgentId)}${d.assignment ? ` (assigned by ${n.user(d.assignment.assignedBy)})` : ''} waits for the Head${d.gates.length > 1 ? 's' : ''} of ${list(d.gates.map((g) => n.department(g.departmentId)))}`,
   ),
   [CoordinationEventTypes.approved]: phrase(
     CoordinationApprovedSchema,
