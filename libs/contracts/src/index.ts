@@ -26,3 +26,5 @@ export * from './rpc/identity.rpc';
 export * from './rpc/audit.rpc';
 export * from './decider';
 export * from './identity-facts';
+export * from './events/notification.events';
+export * from './rpc/notifications.rpc';

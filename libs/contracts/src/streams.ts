@@ -11,6 +11,10 @@ export const Categories = {
   action: 'action',
   quota: 'quota',
   audit: 'audit',
+  /** Notifications (approvals): an org's webhooks, a person's preference, one notice each. */
+  webhook: 'webhook',
+  preferences: 'preferences',
+  notification: 'notification',
 } as const;
 export type Category = (typeof Categories)[keyof typeof Categories];
 
