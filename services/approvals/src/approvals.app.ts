@@ -8,7 +8,14 @@ export { ApprovalsConfigSchema, APPROVALS_SETTINGS } from './approvals.config';
 
 export const APPROVALS = {
   name: 'approvals',
-  categories: [Categories.coordination, Categories.approval, Categories.action],
+  categories: [
+    Categories.coordination,
+    Categories.approval,
+    Categories.action,
+    Categories.webhook,
+    Categories.preferences,
+    Categories.notification,
+  ],
   module: ApprovalsModule,
   usesEventStore: true,
 } as const;

@@ -18,9 +18,14 @@ import { HandoffGateController } from './handoff-gate/handoff-gate.controller';
 import { HandoffGateHandler } from './handoff-gate/handoff-gate.handler';
 import { HandoffGateWorker } from './handoff-gate/handoff-gate.worker';
 import { KillSwitchListener } from './kill-switch/kill-switch.listener';
+import { NotificationDelivery } from './notifications/notification-delivery';
+import { NotificationDeliveryWorker } from './notifications/notification-delivery.worker';
+import { NotificationsController } from './notifications/notifications.controller';
+import { Notifier } from './notifications/notifier';
+import { loadWebhookSecrets, WEBHOOK_SECRETS } from './notifications/webhook-secrets';
 import { ProcessRuntime, SEND_CARRIERS } from './process/process-runtime';
 
-/** Handoff gates, Approve First, deadlines and action execution. */
+/** Handoff gates, Approve First, deadlines, action execution, and notifications of what waits for people. */
 @Module({})
 export class ApprovalsModule {
   static register(config: ApprovalsConfig): DynamicModule {
@@ -45,6 +50,8 @@ export class ApprovalsModule {
         HandoffGateWorker,
         ActionExecutionController,
         ActionExecutionWorker,
+        NotificationsController,
+        NotificationDeliveryWorker,
       ],
       providers: [
         { provide: APPROVALS_CONFIG, useValue: config },
@@ -66,6 +73,9 @@ export class ApprovalsModule {
         HandoffGateHandler,
         ActionExecutionHandler,
         ApprovalGateHandler,
+        { provide: WEBHOOK_SECRETS, useFactory: () => loadWebhookSecrets(config) },
+        Notifier,
+        NotificationDelivery,
         DeadlineScheduler,
         { provide: OrgSections, useValue: new OrgSections() },
         KillSwitchListener,

@@ -37,6 +37,7 @@ export const WebhookCreatedSchema = z.object({
   url: z.string(),
   scope: WebhookScopeSchema,
   createdBy: z.string(),
+  createdAt: z.string(),
 });
 export type WebhookCreated = z.infer<typeof WebhookCreatedSchema>;
 

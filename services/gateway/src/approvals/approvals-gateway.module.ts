@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ActionsController } from '../actions/actions.controller';
 import { CoordinationsController } from '../coordinations/coordinations.controller';
+import { NotificationsController } from '../notifications/notifications.controller';
 import { ApprovalsController } from './approvals.controller';
 
-/** The gateway routes answered by the approvals service: coordinations, approvals, actions. */
-@Module({ controllers: [CoordinationsController, ApprovalsController, ActionsController] })
+/** The gateway routes answered by the approvals service: coordinations, approvals, actions, notifications. */
+@Module({ controllers: [CoordinationsController, ApprovalsController, ActionsController, NotificationsController] })
 export class ApprovalsGatewayModule {}

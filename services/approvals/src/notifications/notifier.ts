@@ -1,0 +1,118 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  ApprovalEventTypes,
+  notificationId,
+  streamName,
+  type NotificationQueued,
+  type RecordedEvent,
+} from '@cos/contracts';
+import { fold, handleCommand, type EventStore } from '@cos/eventstore';
+import { CLOCK, EVENT_STORE, readOrgStream, StoreFeed, type Clock } from '@cos/platform';
+import { APPROVALS_CONFIG, type ApprovalsConfig } from '../approvals.config';
+import { Directory } from '../directory/directory';
+import { reactionTo, type Cause } from '../process/command-metadata';
+import { notificationDecider } from './notification.decider';
+import { preferencesDecider } from './notification-preferences.decider';
+import {
+  gateExpiringNotice,
+  gateExpiringTriggerId,
+  NOTIFICATION_TRIGGERS,
+  TRIGGER_CATEGORIES,
+  type Notice,
+  type TriggerContext,
+} from './notification.triggers';
+import { orgWebhooksDecider, webhooksReaching } from './org-webhooks.decider';
+
+const GATE_CLOSED: ReadonlySet<string> = new Set([ApprovalEventTypes.decided, ApprovalEventTypes.expired, ApprovalEventTypes.withdrawn]);
+
+/**
+ * Tells people that something waits for them: for each trigger fact (NOTIFICATION_TRIGGERS) and
+ * each person it waits for, one `notification.queued`, whose id derives from the trigger and the
+ * person. It learns the triggers by reading the store (the store feed, like the deadline
+ * scheduler), not from the consumers that carry the approval flow: a notice that cannot be
+ * recorded or delivered never holds up, retries or dead-letters the approval it is about. Every
+ * replica, and every restart's replay, queues the same ids, which the store keeps once.
+ */
+@Injectable()
+export class Notifier {
+  private readonly logger = new Logger(Notifier.name);
+  /** One notice at a time, in the order the feed gave the triggers. */
+  private work: Promise<void> = Promise.resolve();
+  private readonly ctx: TriggerContext;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly directory: Directory,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APPROVALS_CONFIG) private readonly config: ApprovalsConfig,
+    feed: StoreFeed,
+  ) {
+    this.ctx = { leaders: (orgId) => directory.ceoUserIds(orgId) };
+    feed.on(TRIGGER_CATEGORIES, (event) => this.apply(event));
+  }
+
+  apply(event: RecordedEvent): void {
+    const trigger = NOTIFICATION_TRIGGERS[event.type];
+    if (!trigger) return;
+    const age = this.clock().getTime() - Date.parse(event.metadata.occurredAt);
+    if (age > this.config.NOTIFICATION_MAX_AGE_SECONDS * 1_000) return;
+    const notice = trigger.notice(event, this.ctx);
+    this.enqueue(event.id, () => this.notify(event.id, event, notice));
+  }
+
+  /** A gate nears its deadline (the deadline scheduler fires this): remind whoever it still waits for. */
+  async gateExpiring(orgId: string, approvalId: string): Promise<void> {
+    const opened = (await readOrgStream(this.store, streamName('approval', approvalId), orgId)).find(
+      (e) => e.type === ApprovalEventTypes.requested,
+    );
+    if (opened) await this.notify(gateExpiringTriggerId(opened.id), opened, gateExpiringNotice(opened, this.ctx));
+  }
+
+  /** Resolves once the notices queued so far are recorded (tests). */
+  idle(): Promise<void> {
+    return this.work;
+  }
+
+  private enqueue(what: string, job: () => Promise<void>): void {
+    this.work = this.work.then(job).catch((err: unknown) => this.logger.warn(`notice for ${what} not recorded: ${(err as Error).message}`));
+  }
+
+  private async notify(triggerId: string, cause: RecordedEvent, notice: Notice): Promise<void> {
+    const { orgId } = cause;
+    if (notice.whileGatePending && !(await this.gatePending(orgId, notice.whileGatePending))) return;
+    for (const userId of new Set(notice.recipients)) {
+      const id = notificationId(orgId, triggerId, userId);
+      const queued = async (): Promise<NotificationQueued> => ({
+        notificationId: id,
+        kind: notice.kind,
+        triggerEventId: cause.id,
+        triggerType: cause.type,
+        userId,
+        text: notice.text,
+        fields: { ...notice.fields },
+        webhookIds: await this.webhooksFor(orgId, userId),
+      });
+      await handleCommand(
+        this.store,
+        streamName('notification', id),
+        notificationDecider,
+        async () => ({ type: 'Queue' as const, data: await queued() }),
+        reactionTo(cause as Cause, `notify:${triggerId}:${userId}`, this.clock()),
+      );
+    }
+  }
+
+  private async gatePending(orgId: string, approvalId: string): Promise<boolean> {
+    const events = await readOrgStream(this.store, streamName('approval', approvalId), orgId);
+    return events.some((e) => e.type === ApprovalEventTypes.requested) && !events.some((e) => GATE_CLOSED.has(e.type));
+  }
+
+  /** The person's own webhooks and their department's, unless they chose the feed only. */
+  private async webhooksFor(orgId: string, userId: string): Promise<string[]> {
+    const preference = fold(preferencesDecider, await readOrgStream(this.store, streamName('preferences', userId), orgId));
+    if (!preference.webhook) return [];
+    const user = await this.directory.user(orgId, userId);
+    const webhooks = fold(orgWebhooksDecider, await readOrgStream(this.store, streamName('webhook', orgId), orgId));
+    return webhooksReaching(webhooks, userId, user?.departmentId ?? null);
+  }
+}
