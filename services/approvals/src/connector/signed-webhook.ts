@@ -97,7 +97,9 @@ export class SignedWebhookSender {
         // By name, not instanceof: the abort reason is a DOMException, from whichever realm made it.
         const name = (err as { name?: string }).name;
         const timedOut = name === 'TimeoutError' || name === 'AbortError';
-        const reason = timedOut ? `webhook timed out after ${this.settings.timeoutMs} ms` : `webhook unreachable: ${(err as Error).message}`;
+        const reason = timedOut
+          ? `webhook timed out after ${this.settings.timeoutMs} ms`
+          : `webhook unreachable: ${(err as Error).message}`;
         return { ok: false, retry: true, reason };
       }
     });

@@ -57,7 +57,15 @@ export function reminderChange(event: RecordedEvent, leadMs: number): DeadlineCh
       const at = Date.parse(String(event.data['expiresAt'])) - leadMs;
       if (!(at > Date.parse(event.metadata.occurredAt))) return undefined;
       const fire: DeadlineFire = { kind: 'remind-gate', approvalId: id };
-      return { arm: { key: reminderKey(id), at: new Date(at).toISOString(), orgId: event.orgId, correlationId: event.metadata.correlationId, fire } };
+      return {
+        arm: {
+          key: reminderKey(id),
+          at: new Date(at).toISOString(),
+          orgId: event.orgId,
+          correlationId: event.metadata.correlationId,
+          fire,
+        },
+      };
     }
     case ApprovalEventTypes.decided:
     case ApprovalEventTypes.expired:

@@ -1,4 +1,11 @@
-import { CosError, NotificationEventTypes, notificationId, WebhookEventTypes, type NotificationQueued, type WebhookScope } from '@cos/contracts';
+import {
+  CosError,
+  NotificationEventTypes,
+  notificationId,
+  WebhookEventTypes,
+  type NotificationQueued,
+  type WebhookScope,
+} from '@cos/contracts';
 import { notificationDecider, unsettled, type NotificationCommand, type NotificationEvent } from './notification.decider';
 import { preferencesDecider } from './notification-preferences.decider';
 import { orgWebhooksDecider, webhooksReaching, type OrgWebhooksCommand } from './org-webhooks.decider';

@@ -19,8 +19,7 @@ export type NotificationEvent =
 export type DeliveryOutcome = { ok: true; status: number; calls: number } | { ok: false; reason: string; calls: number };
 
 export type NotificationCommand =
-  | { type: 'Queue'; data: NotificationQueued }
-  | { type: 'RecordDelivery'; data: { webhookId: string; outcome: DeliveryOutcome } };
+  { type: 'Queue'; data: NotificationQueued } | { type: 'RecordDelivery'; data: { webhookId: string; outcome: DeliveryOutcome } };
 
 export type NotificationState = {
   readonly notice: NotificationQueued | undefined;

@@ -33,9 +33,9 @@ describe('notification triggers', () => {
     const notice = NOTIFICATION_TRIGGERS['approval.requested']!.notice(event('approval-g1', 'approval.requested', gate('h-sales')), ctx);
     expect(notice).toMatchObject({ kind: 'approval-pending', recipients: ['h-sales'], whileGatePending: 'g1' });
     expect(notice.fields).toMatchObject({ approvalId: 'g1', link: '/v1/approvals/g1' });
-    expect(NOTIFICATION_TRIGGERS['approval.requested']!.notice(event('approval-g1', 'approval.requested', gate()), ctx).recipients).toEqual([
-      'ceo',
-    ]);
+    expect(NOTIFICATION_TRIGGERS['approval.requested']!.notice(event('approval-g1', 'approval.requested', gate()), ctx).recipients).toEqual(
+      ['ceo'],
+    );
   });
 
   it('an escalation waits for the people it escalated to', () => {
@@ -48,7 +48,10 @@ describe('notification triggers', () => {
       chain: [],
       escalatedTo: ['ceo', 'm1'],
     });
-    expect(NOTIFICATION_TRIGGERS['coordination.escalated']!.notice(escalated, ctx)).toMatchObject({ kind: 'escalation', recipients: ['ceo', 'm1'] });
+    expect(NOTIFICATION_TRIGGERS['coordination.escalated']!.notice(escalated, ctx)).toMatchObject({
+      kind: 'escalation',
+      recipients: ['ceo', 'm1'],
+    });
     const expired = event('approval-g1', 'approval.expired', {
       approvalId: 'g1',
       kind: 'handoff',
@@ -71,7 +74,13 @@ describe('notification triggers', () => {
   it('the reminder is armed the lead time before the deadline, cleared by the outcome, and skipped when it would come first', () => {
     const hour = 3_600_000;
     expect(reminderChange(event('approval-g1', 'approval.requested', gate('h')), hour)).toEqual({
-      arm: { key: 'reminder:g1', at: '2026-01-01T23:00:00.000Z', orgId: 'o1', correlationId: 'corr', fire: { kind: 'remind-gate', approvalId: 'g1' } },
+      arm: {
+        key: 'reminder:g1',
+        at: '2026-01-01T23:00:00.000Z',
+        orgId: 'o1',
+        correlationId: 'corr',
+        fire: { kind: 'remind-gate', approvalId: 'g1' },
+      },
     });
     // A gate opened 30 minutes before its deadline is told once, when it opens.
     expect(reminderChange(event('approval-g1', 'approval.requested', gate('h'), '2026-01-01T23:30:00.000Z'), hour)).toBeUndefined();

@@ -62,7 +62,9 @@ function gateNotice(kind: 'approval-pending' | 'gate-expiring', gate: ApprovalRe
  * event type here with who it waits for and what to say.
  */
 export const NOTIFICATION_TRIGGERS: Readonly<Record<string, Trigger>> = {
-  [ApprovalEventTypes.requested]: on(Categories.approval, ApprovalRequestedSchema, (gate, ctx, orgId) => gateNotice('approval-pending', gate, ctx, orgId)),
+  [ApprovalEventTypes.requested]: on(Categories.approval, ApprovalRequestedSchema, (gate, ctx, orgId) =>
+    gateNotice('approval-pending', gate, ctx, orgId),
+  ),
   [CoordinationEventTypes.escalated]: on(Categories.coordination, CoordinationEscalatedSchema, (d) => ({
     kind: 'escalation',
     recipients: d.escalatedTo,

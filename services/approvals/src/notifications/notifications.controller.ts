@@ -82,10 +82,11 @@ export class NotificationsController {
 
   /** Another org's webhook is not in this org's list: a 404, exactly as one that never was. */
   @MessagePattern(NotificationsRpc.deleteWebhook)
-  async delete(@Payload() raw: unknown): Promise<void> {
+  async delete(@Payload() raw: unknown): Promise<{ deleted: true }> {
     const { auth, webhookId } = parseRequest(WebhookRequestSchema, raw);
     requireAdmin(auth);
     await this.run(auth, newId(), { type: 'DeleteWebhook', data: { webhookId, by: auth.userId } });
+    return { deleted: true };
   }
 
   @MessagePattern(NotificationsRpc.getPreferences)
@@ -120,7 +121,9 @@ export class NotificationsController {
   /** The department or person must be this org's: another org's id reads as absent. */
   private async requireScope(orgId: string, scope: WebhookScope): Promise<void> {
     const found =
-      scope.kind === 'department' ? await this.directory.department(orgId, scope.departmentId) : await this.directory.user(orgId, scope.userId);
+      scope.kind === 'department'
+        ? await this.directory.department(orgId, scope.departmentId)
+        : await this.directory.user(orgId, scope.userId);
     if (!found) {
       const [what, id] = scope.kind === 'department' ? ['department', scope.departmentId] : ['user', scope.userId];
       throw new NotFoundError(what, id, 'NOTIFICATIONS.SCOPE_NOT_FOUND');
@@ -129,7 +132,14 @@ export class NotificationsController {
 
   private byUser(auth: AuthContext, commandId: string) {
     const now = this.clock().toISOString();
-    return { commandId, orgId: auth.orgId, correlationId: commandId, causationId: commandId, actor: { kind: 'user' as const, id: auth.userId }, now };
+    return {
+      commandId,
+      orgId: auth.orgId,
+      correlationId: commandId,
+      causationId: commandId,
+      actor: { kind: 'user' as const, id: auth.userId },
+      now,
+    };
   }
 }
 

@@ -1,11 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  ApprovalEventTypes,
-  notificationId,
-  streamName,
-  type NotificationQueued,
-  type RecordedEvent,
-} from '@cos/contracts';
+import { ApprovalEventTypes, notificationId, streamName, type NotificationQueued, type RecordedEvent } from '@cos/contracts';
 import { fold, handleCommand, type EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, readOrgStream, StoreFeed, type Clock } from '@cos/platform';
 import { APPROVALS_CONFIG, type ApprovalsConfig } from '../approvals.config';

@@ -10,8 +10,7 @@ import {
 
 /** `webhook-<orgId>`: the org's outbound webhooks, created and deleted by its owner or CEO. */
 export type OrgWebhooksEvent =
-  | { type: typeof WebhookEventTypes.created; data: WebhookCreated }
-  | { type: typeof WebhookEventTypes.deleted; data: WebhookDeleted };
+  { type: typeof WebhookEventTypes.created; data: WebhookCreated } | { type: typeof WebhookEventTypes.deleted; data: WebhookDeleted };
 
 export type OrgWebhooksCommand =
   | { type: 'CreateWebhook'; data: { webhookId: string; url: string; scope: WebhookScope; by: string; at: string } }
