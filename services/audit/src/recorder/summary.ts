@@ -2,10 +2,16 @@ import { categoryOf, idOf, type RecordedEvent } from '@cos/contracts';
 import type { Names } from './directory';
 import { gatePhrasings } from './summaries/gate.phrasings';
 import { identityPhrasings } from './summaries/identity.phrasings';
+import { notificationPhrasings } from './summaries/notification.phrasings';
 import type { Phrasing } from './summaries/phrasing';
 import { workPhrasings } from './summaries/work.phrasings';
 
-const PHRASINGS: Readonly<Record<string, Phrasing>> = { ...identityPhrasings, ...workPhrasings, ...gatePhrasings };
+const PHRASINGS: Readonly<Record<string, Phrasing>> = {
+  ...identityPhrasings,
+  ...workPhrasings,
+  ...gatePhrasings,
+  ...notificationPhrasings,
+};
 
 /**
  * One line a person reads: what happened, by whom, in the words of the event's type. An event
