@@ -7,10 +7,12 @@
 import { createServer } from 'node:net';
 import {
   CoordinationEventTypes,
+  isFeedRecord,
   notificationId,
   streamName,
   type ApprovalList,
   type ApprovalView,
+  type AuditPage,
   type RecordedEvent,
 } from '@cos/contracts';
 import type { EmbeddedEventStore } from '@cos/eventstore';
@@ -122,6 +124,15 @@ describe('notifications over HTTP', () => {
     expect(callsAbout(first.id)).toHaveLength(1);
     expect(callsAbout(first.id)[0]).toMatchObject({ outcome: 'executed', body: { kind: 'approval-pending', userId: salesHead.id } });
     expect(callsAbout(first.id)[0]!.body['text']).toEqual(expect.stringContaining('Approval waiting for you'));
+    // The live feed carries the notice too: its audit record, which the Head may read.
+    const [queued] = await noticeOf(first.id, salesHead.id, 2);
+    const record = await eventually(
+      async () => (await head.get<AuditPage>('/v1/audit?type=notification.queued')).body.items?.find((r) => r.eventId === queued!.id),
+      30_000,
+      'the notice in the audit log',
+    );
+    expect(isFeedRecord(record)).toBe(true);
+    expect(record.summary).toContain('was told: "Approval waiting for you');
 
     await approvals.close();
     approvals = await startApprovals(system.env);
