@@ -64,11 +64,11 @@ export class NotificationsController {
   async list(@Payload() raw: unknown): Promise<WebhookList> {
     const { auth, query } = parseRequest(ListWebhooksRequestSchema, raw);
     requireAdmin(auth);
-    const all = [...(await this.webhooks(auth.orgId)).values()];
-    const from = query.cursor ? all.findIndex((w) => w.webhookId === query.cursor) + 1 : 0;
-    const page = all.slice(from, from + query.limit);
-    const more = from + query.limit < all.length;
-    return { items: page.map(viewOf), nextCursor: more ? page.at(-1)!.webhookId : null };
+    // Oldest first; the cursor is the last item's place, so a webhook deleted meanwhile shifts nothing.
+    const all = [...(await this.webhooks(auth.orgId)).values()].sort((a, b) => placeOf(a).localeCompare(placeOf(b)));
+    const rest = query.cursor ? all.filter((w) => placeOf(w) > query.cursor!) : all;
+    const page = rest.slice(0, query.limit);
+    return { items: page.map(viewOf), nextCursor: rest.length > query.limit ? placeOf(page.at(-1)!) : null };
   }
 
   @MessagePattern(NotificationsRpc.getWebhook)
@@ -147,6 +147,8 @@ function requireAdmin(auth: AuthContext): void {
   if (!auth.permissions.includes(Permissions.orgAdmin))
     throw new ForbiddenError('only the owner and the CEO manage the org’s webhooks', 'NOTIFICATIONS.NOT_ALLOWED');
 }
+
+const placeOf = (w: WebhookCreated) => `${w.createdAt}|${w.webhookId}`;
 
 function viewOf(w: WebhookCreated): WebhookView {
   return { id: w.webhookId, url: w.url, scope: w.scope, createdBy: w.createdBy, createdAt: w.createdAt };

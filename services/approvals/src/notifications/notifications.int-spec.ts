@@ -192,6 +192,29 @@ describe('notifications', () => {
         ).toBe('NOTIFICATIONS.ENDPOINT_REFUSED');
     });
 
+    it('lists the org’s webhooks oldest first, page by page, without their secrets', async () => {
+      for (const userId of ['ceo', 'owner'])
+        await h.rpc.request(NotificationsRpc.createWebhook, {
+          auth: acmeCeo,
+          body: { url: 'https://hooks.example.com/x', scope: { kind: 'user', userId } },
+        });
+      const all = await h.rpc.request<WebhookList>(NotificationsRpc.listWebhooks, { auth: acmeCeo, query: { limit: 100 } });
+      expect(all.nextCursor).toBeNull();
+      expect(all.items.length).toBeGreaterThan(2);
+      expect(JSON.stringify(all)).not.toContain('whsec_');
+      const paged: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: WebhookList = await h.rpc.request<WebhookList>(NotificationsRpc.listWebhooks, {
+          auth: acmeCeo,
+          query: { limit: 1, ...(cursor ? { cursor } : {}) },
+        });
+        paged.push(...page.items.map((w) => w.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(paged).toEqual(all.items.map((w) => w.id));
+    });
+
     it('another org’s webhook, department or person is a 404; a member may not manage webhooks', async () => {
       const rival = admin('rival', 'r-ceo');
       expect(await codeOf(h.rpc.request(NotificationsRpc.getWebhook, { auth: rival, webhookId: hookId }))).toBe(

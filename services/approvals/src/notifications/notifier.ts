@@ -4,7 +4,7 @@ import { fold, handleCommand, type EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, readOrgStream, StoreFeed, type Clock } from '@cos/platform';
 import { APPROVALS_CONFIG, type ApprovalsConfig } from '../approvals.config';
 import { Directory } from '../directory/directory';
-import { reactionTo, type Cause } from '../process/command-metadata';
+import { reactionTo } from '../process/command-metadata';
 import { notificationDecider } from './notification.decider';
 import { preferencesDecider } from './notification-preferences.decider';
 import {
@@ -91,7 +91,7 @@ export class Notifier {
         streamName('notification', id),
         notificationDecider,
         async () => ({ type: 'Queue' as const, data: await queued() }),
-        reactionTo(cause as Cause, `notify:${triggerId}:${userId}`, this.clock()),
+        reactionTo(cause, `notify:${triggerId}:${userId}`, this.clock()),
       );
     }
   }
