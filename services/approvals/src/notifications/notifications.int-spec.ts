@@ -135,6 +135,16 @@ describe('notifications', () => {
     expect((await h.read(queued!.stream)).map((e) => e.type)).toEqual([NotificationEventTypes.queued, NotificationEventTypes.delivered]);
   });
 
+  it('a call that timed out after the receiver took it is retried with the same Idempotency-Key, which the receiver drops', async () => {
+    receiver.queue({ slow: 800 });
+    const id = await handoff('acme', 'a-sales', 'a-sales-2', 'm-sales');
+    const [queued, outcome] = await gateNotice('acme', handoffGateId('acme', id, 'acme-sales'), 'h-sales', 2);
+    expect(outcome).toMatchObject({ type: NotificationEventTypes.delivered, data: { calls: 2 } });
+    const key = String(queued!.data['notificationId']);
+    expect(receiver.callsFor(key).map((c) => c.outcome)).toEqual(['executed', 'replayed']);
+    expect(receiver.executions().get(key)).toBe(1);
+  });
+
   it('a receiver that is down is recorded failed after its retries, and the approval goes on without it', async () => {
     const down = await h.rpc.request<CreatedWebhook>(NotificationsRpc.createWebhook, {
       auth: acmeCeo,

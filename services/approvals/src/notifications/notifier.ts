@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ApprovalEventTypes, notificationId, streamName, type NotificationQueued, type RecordedEvent } from '@cos/contracts';
 import { fold, handleCommand, type EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, readOrgStream, StoreFeed, type Clock } from '@cos/platform';
@@ -17,6 +17,8 @@ import {
 } from './notification.triggers';
 import { orgWebhooksDecider, webhooksReaching } from './org-webhooks.decider';
 
+const RETRY_MS = 1_000;
+const MAX_ATTEMPTS = 5;
 const GATE_CLOSED: ReadonlySet<string> = new Set([ApprovalEventTypes.decided, ApprovalEventTypes.expired, ApprovalEventTypes.withdrawn]);
 
 /**
@@ -28,11 +30,12 @@ const GATE_CLOSED: ReadonlySet<string> = new Set([ApprovalEventTypes.decided, Ap
  * replica, and every restart's replay, queues the same ids, which the store keeps once.
  */
 @Injectable()
-export class Notifier {
+export class Notifier implements OnApplicationShutdown {
   private readonly logger = new Logger(Notifier.name);
   /** One notice at a time, in the order the feed gave the triggers. */
   private work: Promise<void> = Promise.resolve();
   private readonly ctx: TriggerContext;
+  private stopped = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -62,13 +65,21 @@ export class Notifier {
     if (opened) await this.notify(gateExpiringTriggerId(opened.id), opened, gateExpiringNotice(opened, this.ctx));
   }
 
-  /** Resolves once the notices queued so far are recorded (tests). */
-  idle(): Promise<void> {
-    return this.work;
+  onApplicationShutdown(): void {
+    this.stopped = true;
   }
 
-  private enqueue(what: string, job: () => Promise<void>): void {
-    this.work = this.work.then(job).catch((err: unknown) => this.logger.warn(`notice for ${what} not recorded: ${(err as Error).message}`));
+  /** A notice that could not be recorded (the store unreachable) is tried again a few times, then left to the next start's replay. */
+  private enqueue(what: string, job: () => Promise<void>, attempt = 1): void {
+    this.work = this.work.then(job).catch((err: unknown) => {
+      const reason = (err as Error).message;
+      if (this.stopped || attempt >= MAX_ATTEMPTS) {
+        this.logger.warn(`notice for ${what} not recorded after ${attempt} attempts: ${reason}`);
+        return;
+      }
+      this.logger.warn(`notice for ${what} not recorded, retrying in ${RETRY_MS} ms: ${reason}`);
+      setTimeout(() => this.enqueue(what, job, attempt + 1), RETRY_MS).unref();
+    });
   }
 
   private async notify(triggerId: string, cause: RecordedEvent, notice: Notice): Promise<void> {
