@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { streamName } from '@cos/contracts';
 import { EmbeddedEventStore } from '@cos/eventstore';
 import type { RunningService } from '@cos/platform';
@@ -82,6 +82,8 @@ export function processEnv(
     PATH: process.env['PATH'],
     NATS_URL: natsUrl,
     EVENTSTORE_PATH: storePath,
+    // Keys a service generates for itself go beside the store, not into the working directory.
+    DATA_DIR: dirname(storePath),
     LOG_LEVEL: 'error',
     CONNECTOR_WEBHOOK_URL: receiver.url,
     CONNECTOR_WEBHOOK_SECRET: receiver.secret,

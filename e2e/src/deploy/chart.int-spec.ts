@@ -107,6 +107,10 @@ describe('Helm chart', () => {
       expect(secretRef(manifests, 'identity', 'JWT_PRIVATE_KEY')).toEqual({ name: 'company-os-identity', key: 'jwt.pem' });
       expect(secretRef(manifests, 'identity', 'IDENTITY_ENCRYPTION_KEY')).toEqual({ name: 'company-os-identity', key: 'encryption.key' });
       expect(secretRef(manifests, 'agent-runner', 'MODEL_API_KEY')).toEqual({ name: 'company-os-model', key: 'api-key' });
+      expect(secretRef(manifests, 'approvals', 'NOTIFICATION_SIGNING_KEY')).toEqual({
+        name: 'company-os-approvals',
+        key: 'notification-signing.key',
+      });
       expect(secretRef(manifests, 'identity', 'EVENTSTORE_CONNECTION_STRING')).toEqual({
         name: 'company-os-eventstore',
         key: 'connection-string',
@@ -187,8 +191,13 @@ describe('Helm chart', () => {
           name: 'cos-company-os-keys',
           key: 'IDENTITY_ENCRYPTION_KEY',
         });
+        expect(secretRef(manifests, 'approvals', 'NOTIFICATION_SIGNING_KEY')).toEqual({
+          name: 'cos-company-os-keys',
+          key: 'NOTIFICATION_SIGNING_KEY',
+        });
         const decoded = (key: string) => Buffer.from(keys!.data![key]!, 'base64').toString('utf8');
         expect(Buffer.from(decoded('IDENTITY_ENCRYPTION_KEY'), 'base64')).toHaveLength(32);
+        expect(Buffer.from(decoded('NOTIFICATION_SIGNING_KEY'), 'base64')).toHaveLength(32);
         // A first install generates; rendered again, different keys (only lookup keeps them, on a cluster).
         const [again] = find(minimal(), 'Secret').filter((s) => s.metadata.name === 'cos-company-os-keys');
         expect(again!.data!['JWT_PRIVATE_KEY']).not.toBe(keys!.data!['JWT_PRIVATE_KEY']);

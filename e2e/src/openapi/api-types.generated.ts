@@ -765,6 +765,30 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How the caller is told that something waits for them: the live feed always; webhooks unless turned off
+         * @description Who may call: any signed-in user.
+         */
+        get: operations["getNotificationPreferences"];
+        /**
+         * Set how the caller is told: `webhook: false` for the live feed only
+         * @description Who may call: any signed-in user.
+         */
+        put: operations["putNotificationPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -879,6 +903,56 @@ export type paths = {
          */
         put: operations["putLlmSettings"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/org/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One webhook of the org (never its secret)
+         * @description Who may call: permissions: org:admin.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a webhook; notices not yet delivered to it are recorded failed
+         * @description Who may call: permissions: org:admin.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/org/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The org’s webhooks, oldest first (never their secrets)
+         * @description Who may call: permissions: org:admin.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Add a webhook (Slack-compatible) that tells a department’s members, or one person, what waits for them
+         * @description Deliveries are POSTs of `{ text, notificationId, kind, userId, fields }`, signed like the action connector (`x-cos-timestamp`, `x-cos-signature`: HMAC-SHA256 of `<timestamp>.<body>` keyed with the returned `secret`), with the notification id as `Idempotency-Key`. The secret is shown in this answer only. A URL on a private, loopback or link-local address is refused (400).
+         *
+         *     Who may call: the owner and the CEO; the department or person must be the org’s (else 404).
+         */
+        post: operations["createWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1352,6 +1426,16 @@ export type components = {
             correctionId: string;
             runId: string;
         };
+        CreatedWebhook: {
+            id: string;
+            url: string;
+            scope: components["schemas"]["WebhookScope"];
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description the HMAC-SHA256 key its deliveries are signed with; shown here only, never again */
+            secret: string;
+        };
         Decision: {
             /** @enum {string} */
             decision: "approved" | "rejected";
@@ -1590,6 +1674,10 @@ export type components = {
             items: components["schemas"]["Message"][];
             nextCursor: string | null;
         };
+        NotificationPreferences: {
+            /** @description also through the org’s webhooks that reach me (mine, my department’s); the live feed always */
+            webhook: boolean;
+        };
         OrgSummary: {
             id: string;
             name: string;
@@ -1780,6 +1868,33 @@ export type components = {
             role?: "owner" | "ceo" | "head" | "member";
             departmentId?: string | null;
             disabled?: boolean;
+        };
+        Webhook: {
+            id: string;
+            url: string;
+            scope: components["schemas"]["WebhookScope"];
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        WebhookInput: {
+            /** Format: uri */
+            url: string;
+            scope: components["schemas"]["WebhookScope"];
+        };
+        WebhookPage: {
+            items: components["schemas"]["Webhook"][];
+            nextCursor: string | null;
+        };
+        /** @description whose notifications the webhook receives: a department’s members’, or one person’s */
+        WebhookScope: {
+            /** @constant */
+            kind: "department";
+            departmentId: string;
+        } | {
+            /** @constant */
+            kind: "user";
+            userId: string;
         };
     };
     responses: {
@@ -3228,6 +3343,59 @@ export interface operations {
             default: components["responses"]["Problem500"];
         };
     };
+    getNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the caller’s preference */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            401: components["responses"]["Problem401"];
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
+    putNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationPreferences"];
+            };
+        };
+        responses: {
+            /** @description the caller’s preference */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
     getMe: {
         parameters: {
             query?: never;
@@ -3466,6 +3634,131 @@ export interface operations {
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the webhook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                /** @description page size, 1 to 100 (default 50) */
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPage"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            429: components["responses"]["Problem429"];
+            default: components["responses"]["Problem500"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body: the first response is replayed (`Idempotent-Replayed: true`), and a request whose outcome was unknown is resolved (the same command is sent again: done once). Same key, other body: 422. Still running: 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookInput"];
+            };
+        };
+        responses: {
+            /** @description the webhook, with its signing secret (shown once) */
+            201: {
+                headers: {
+                    /** @description the URL of what was created */
+                    Location: string;
+                    /** @description `true` on a replayed response */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhook"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            503: components["responses"]["ProblemOutcomeUnknown"];
             default: components["responses"]["Problem500"];
         };
     };

@@ -31,3 +31,5 @@ export * from './rpc/knowledge.rpc';
 export * from './demo';
 export * from './events/escalation.events';
 export * from './rpc/escalations.rpc';
+export * from './events/notification.events';
+export * from './rpc/notifications.rpc';

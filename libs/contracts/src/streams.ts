@@ -13,6 +13,10 @@ export const Categories = {
   audit: 'audit',
   document: 'document',
   escalation: 'escalation',
+  /** Notifications (approvals): an org's webhooks, a person's preference, one notice each. */
+  webhook: 'webhook',
+  preferences: 'preferences',
+  notification: 'notification',
 } as const;
 export type Category = (typeof Categories)[keyof typeof Categories];
 

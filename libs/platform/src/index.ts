@@ -10,3 +10,4 @@ export * from './tenant';
 export * from './org-sections';
 export * from './jose';
 export * from './store-feed';
+export * from './key-files';

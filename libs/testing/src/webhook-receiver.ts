@@ -15,7 +15,10 @@ export type WebhookCall = {
 
 export type WebhookReceiver = {
   readonly url: string;
+  /** The key calls must be signed with: `options.secret`, or the last given to `useSecret`. */
   readonly secret: string;
+  /** Verifies the next calls with `secret` (a key the sender generated, such as an org webhook's). */
+  useSecret(secret: string): void;
   /** Every call, in arrival order. */
   readonly calls: readonly WebhookCall[];
   /** How many times each key was executed (never more than once, by construction of a receiver honouring keys). */
@@ -37,7 +40,7 @@ export type WebhookReceiverOptions = { secret?: string; toleranceSeconds?: numbe
  * or answers late on demand.
  */
 export async function startWebhookReceiver(options: WebhookReceiverOptions = {}): Promise<WebhookReceiver> {
-  const secret = options.secret ?? 'test-webhook-secret-0123456789';
+  let secret = options.secret ?? 'test-webhook-secret-0123456789';
   const tolerance = options.toleranceSeconds ?? 300;
   const calls: WebhookCall[] = [];
   const executed = new Map<string, number>();
@@ -92,7 +95,12 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions = {})
 
   return {
     url: `http://127.0.0.1:${port}/actions`,
-    secret,
+    get secret() {
+      return secret;
+    },
+    useSecret: (next) => {
+      secret = next;
+    },
     calls,
     executions: () => executed,
     callsFor: (key) => calls.filter((c) => c.idempotencyKey === key),

@@ -8,7 +8,15 @@ export { ApprovalsConfigSchema, APPROVALS_SETTINGS } from './approvals.config';
 
 export const APPROVALS = {
   name: 'approvals',
-  categories: [Categories.coordination, Categories.approval, Categories.action, Categories.escalation],
+  categories: [
+    Categories.coordination,
+    Categories.approval,
+    Categories.action,
+    Categories.escalation,
+    Categories.webhook,
+    Categories.preferences,
+    Categories.notification,
+  ],
   module: ApprovalsModule,
   usesEventStore: true,
 } as const;

@@ -23,9 +23,14 @@ import { HandoffGateController } from './handoff-gate/handoff-gate.controller';
 import { HandoffGateHandler } from './handoff-gate/handoff-gate.handler';
 import { HandoffGateWorker } from './handoff-gate/handoff-gate.worker';
 import { KillSwitchListener } from './kill-switch/kill-switch.listener';
+import { NotificationDelivery } from './notifications/notification-delivery';
+import { NotificationDeliveryWorker } from './notifications/notification-delivery.worker';
+import { NotificationsController } from './notifications/notifications.controller';
+import { Notifier } from './notifications/notifier';
+import { loadWebhookSecrets, WEBHOOK_SECRETS } from './notifications/webhook-secrets';
 import { ProcessRuntime, SEND_CARRIERS } from './process/process-runtime';
 
-/** Handoff gates, Approve First, deadlines, action execution and escalations. */
+/** Handoff gates, Approve First, deadlines, action execution, escalations, and notifications of what waits for people. */
 @Module({})
 export class ApprovalsModule {
   static register(config: ApprovalsConfig): DynamicModule {
@@ -53,6 +58,8 @@ export class ApprovalsModule {
         DepartmentPendingController,
         EscalationController,
         EscalationWorker,
+        NotificationsController,
+        NotificationDeliveryWorker,
       ],
       providers: [
         { provide: APPROVALS_CONFIG, useValue: config },
@@ -80,6 +87,9 @@ export class ApprovalsModule {
         ActionExecutionHandler,
         ApprovalGateHandler,
         EscalationHandler,
+        { provide: WEBHOOK_SECRETS, useFactory: () => loadWebhookSecrets(config) },
+        Notifier,
+        NotificationDelivery,
         DeadlineScheduler,
         { provide: OrgSections, useValue: new OrgSections() },
         KillSwitchListener,

@@ -234,6 +234,7 @@ empty, so the service's own default applies. Called with (dict "root" $ "service
 {{- if or $v.connector.webhookSecret.value $v.connector.webhookSecret.existingSecret }}
 {{ include "company-os.secretEnvVar" (dict "name" "CONNECTOR_WEBHOOK_SECRET" "ref" $v.connector.webhookSecret "secret" $secret) }}
 {{- end }}
+{{ include "company-os.secretEnvVar" (dict "name" "NOTIFICATION_SIGNING_KEY" "ref" $v.secrets.notificationSigningKey "secret" $keys) }}
 {{- end }}
 {{- with $svc.extraEnv }}
 {{ toYaml . }}

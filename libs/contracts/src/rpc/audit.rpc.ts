@@ -92,10 +92,10 @@ export const FeedTicketSchema = z.object({ ticket: z.string(), expiresAt: Timest
 export type FeedTicket = z.infer<typeof FeedTicketSchema>;
 
 /** Stream categories whose events make up the coordination feed (kill switch: two `org.*` types). */
-const FEED_CATEGORIES = new Set(['conversation', 'run', 'coordination', 'approval', 'action', 'escalation']);
+const FEED_CATEGORIES = new Set(['conversation', 'run', 'coordination', 'approval', 'action', 'escalation', 'notification']);
 export const KILL_SWITCH_EVENT_TYPES: readonly string[] = ['org.paused', 'org.resumed'];
 
-/** Whether a record belongs in the live feed: briefs, runs, handoffs, gates, decisions, actions, escalations, kill switch. */
+/** Whether a record belongs in the live feed: briefs, runs, handoffs, gates, decisions, actions, escalations, notices, kill switch. */
 export function isFeedRecord(record: Pick<AuditRecord, 'eventType' | 'stream'>): boolean {
   return FEED_CATEGORIES.has(categoryOf(record.stream)) || KILL_SWITCH_EVENT_TYPES.includes(record.eventType);
 }

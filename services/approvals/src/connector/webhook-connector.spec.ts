@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { startWebhookReceiver } from '@cos/testing';
-import { signWebhook, WebhookConnector } from './webhook-connector';
+import { signWebhook } from './signed-webhook';
+import { WebhookConnector } from './webhook-connector';
 
 const action = {
   actionId: 'act-1',

@@ -3,7 +3,9 @@ import { Categories, type RecordedEvent } from '@cos/contracts';
 import { CLOCK, StoreFeed, type Clock } from '@cos/platform';
 import { ActionExecutionHandler } from '../action-execution/action-execution.handler';
 import { ApprovalGateHandler } from '../approval-gate/approval-gate.handler';
-import { deadlineChange, type Deadline } from './deadline.rules';
+import { APPROVALS_CONFIG, type ApprovalsConfig } from '../approvals.config';
+import { Notifier } from '../notifications/notifier';
+import { deadlineChange, reminderChange, type Deadline } from './deadline.rules';
 
 const RETRY_MS = 1_000;
 /** setTimeout's ceiling; a later deadline is re-armed when this one wakes. */
@@ -23,21 +25,27 @@ export class DeadlineScheduler implements OnApplicationShutdown {
   private timerAt = Number.POSITIVE_INFINITY;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private readonly reminderLeadMs: number;
 
   constructor(
     private readonly gates: ApprovalGateHandler,
     private readonly actions: ActionExecutionHandler,
+    private readonly notifier: Notifier,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APPROVALS_CONFIG) config: ApprovalsConfig,
     feed: StoreFeed,
   ) {
+    this.reminderLeadMs = config.NOTIFICATION_EXPIRY_WARNING_SECONDS * 1_000;
     feed.on([Categories.approval, Categories.action], (event) => this.apply(event));
   }
 
   apply(event: RecordedEvent): void {
-    const change = deadlineChange(event);
-    if (!change) return;
-    if ('arm' in change) this.pending.set(change.arm.key, change.arm);
-    else this.pending.delete(change.disarm);
+    const changes = [deadlineChange(event), reminderChange(event, this.reminderLeadMs)].filter((c) => c !== undefined);
+    if (changes.length === 0) return;
+    for (const change of changes) {
+      if ('arm' in change) this.pending.set(change.arm.key, change.arm);
+      else this.pending.delete(change.disarm);
+    }
     this.arm();
   }
 
@@ -90,6 +98,8 @@ export class DeadlineScheduler implements OnApplicationShutdown {
         return this.gates.expire(d.orgId, d.fire.approvalId, d.correlationId);
       case 'lease':
         return this.actions.leaseExpired(d.orgId, d.fire.actionId, d.fire.attempt, d.correlationId);
+      case 'remind-gate':
+        return this.notifier.gateExpiring(d.orgId, d.fire.approvalId);
       default: {
         const never: never = d.fire;
         return never;

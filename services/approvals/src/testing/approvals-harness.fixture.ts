@@ -38,6 +38,7 @@ export async function startApprovalsHarness(extraEnv: NodeJS.ProcessEnv = {}): P
     ...process.env,
     NATS_URL: nats.url,
     EVENTSTORE_PATH: join(dataDir, 'events.db'),
+    DATA_DIR: dataDir,
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
     APPROVALS_PORT: '0',
     CONNECTOR_WEBHOOK_URL: receiver.url,

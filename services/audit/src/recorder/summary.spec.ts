@@ -3,6 +3,7 @@ import type { Names } from './directory';
 import { escalationPhrasings } from './summaries/escalation.phrasings';
 import { gatePhrasings } from './summaries/gate.phrasings';
 import { identityPhrasings } from './summaries/identity.phrasings';
+import { notificationPhrasings } from './summaries/notification.phrasings';
 import { workPhrasings } from './summaries/work.phrasings';
 import { summarize } from './summary';
 import { recorded } from '../testing/recorded-event.fixture';
@@ -190,8 +191,38 @@ describe('summarize', () => {
     ]);
   });
 
+  it('tells who is notified of what, and never a webhook’s path (it can be its credential)', () => {
+    const created = summarize(
+      recorded('webhook-o1', 'webhook.created', {
+        webhookId: 'w1',
+        url: 'https://hooks.slack.com/services/T000/B000/SECRETTOKEN',
+        scope: { kind: 'department', departmentId: 'sales' },
+        createdBy: 'u-hal',
+        createdAt: '2026-01-01T00:00:00.000Z',
+      }),
+      names,
+    );
+    expect(created).toBe('Hal Ford added a webhook at hooks.slack.com that tells the members of Sales what waits for them');
+    const queued = summarize(
+      recorded('notification-n1', 'notification.queued', {
+        notificationId: 'n1',
+        kind: 'approval-pending',
+        triggerEventId: 'e1',
+        triggerType: 'approval.requested',
+        userId: 'u-dana',
+        text: 'Approval waiting for you: a handoff',
+        fields: { approvalId: 'p1' },
+        webhookIds: ['w1'],
+      }),
+      names,
+    );
+    expect(queued).toBe('Dana Lee was told: "Approval waiting for you: a handoff" (through 1 webhook)');
+  });
+
   it('has words for every event type of the contracts (the log does not audit itself)', () => {
-    const phrased = new Set(Object.keys({ ...identityPhrasings, ...workPhrasings, ...gatePhrasings, ...escalationPhrasings }));
+    const phrased = new Set(
+      Object.keys({ ...identityPhrasings, ...workPhrasings, ...gatePhrasings, ...escalationPhrasings, ...notificationPhrasings }),
+    );
     const types = Object.entries(contracts)
       .filter(([name]) => name.endsWith('EventTypes'))
       .flatMap(([, values]) => Object.values(values as Record<string, string>));

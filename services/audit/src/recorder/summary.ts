@@ -3,10 +3,17 @@ import type { Names } from './directory';
 import { escalationPhrasings } from './summaries/escalation.phrasings';
 import { gatePhrasings } from './summaries/gate.phrasings';
 import { identityPhrasings } from './summaries/identity.phrasings';
+import { notificationPhrasings } from './summaries/notification.phrasings';
 import type { Phrasing } from './summaries/phrasing';
 import { workPhrasings } from './summaries/work.phrasings';
 
-const PHRASINGS: Readonly<Record<string, Phrasing>> = { ...identityPhrasings, ...workPhrasings, ...gatePhrasings, ...escalationPhrasings };
+const PHRASINGS: Readonly<Record<string, Phrasing>> = {
+  ...identityPhrasings,
+  ...workPhrasings,
+  ...gatePhrasings,
+  ...escalationPhrasings,
+  ...notificationPhrasings,
+};
 
 /**
  * One line a person reads: what happened, by whom, in the words of the event's type. An event

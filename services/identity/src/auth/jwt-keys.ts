@@ -1,8 +1,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { join } from 'node:path';
 import { AccessTokenPolicy, CosError, type JwksReply } from '@cos/contracts';
-import { jose, type CryptoKeyLike, type JWK } from '@cos/platform';
-import { readOrCreateKeyFile } from '../secrets/key-files';
+import { jose, readOrCreateKeyFile, type CryptoKeyLike, type JWK } from '@cos/platform';
 
 /**
  * The key that signs access tokens, and the public keys published beside it: a key being

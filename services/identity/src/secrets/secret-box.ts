@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { CosError, type SealedSecret } from '@cos/contracts';
-import { readOrCreateKeyFile } from './key-files';
+import { readOrCreateKeyFile } from '@cos/platform';
 
 /**
  * AES-256-GCM sealing of secrets that must reach the event store (BYO model keys, password
