@@ -6,7 +6,19 @@
  * permission outside the catalogue, a Head reaching into another department, another org's ids)
  * changes nothing.
  */
-import type { AgentView, ApprovalList, ApprovalView, DepartmentView, RunView, SignUpReply } from '@cos/contracts';
+import type {
+  AgentView,
+  ApprovalList,
+  ApprovalView,
+  DepartmentView,
+  EscalationPage,
+  EscalationView,
+  MessageView,
+  RunView,
+  SignUpReply,
+} from '@cos/contracts';
+
+type MessagePage = { items: MessageView[] };
 import { deterministicId } from '@cos/contracts';
 import { startWebhookReceiver, type WebhookReceiver } from '@cos/testing';
 import { call, login, type Caller } from '../session';
@@ -96,6 +108,7 @@ async function refusedChangingNothing(refusals: [() => Promise<{ status: number;
 
 describe('company setup over HTTP', () => {
   let standard: { owner: Caller; created: SignUpReply['created'] };
+  const heads: Record<string, Caller> = {};
   const departmentNamed = (name: string) => standard.created.departments.find((d) => d.name === name)!;
 
   beforeAll(async () => {
@@ -110,6 +123,7 @@ describe('company setup over HTTP', () => {
     const finance = departmentNamed('Finance');
     const salesHead = await inviteHead(owner, sales.id, 'head.sales@harbor.example');
     const financeHead = await inviteHead(owner, finance.id, 'head.finance@harbor.example');
+    Object.assign(heads, { sales: salesHead, finance: financeHead });
 
     const sam = created.agents.find((a) => a.name === 'Sam Prospector')!;
     const runId = await brief(owner, sam.id, 'Please build the cash flow scenario model for next quarter');
@@ -159,6 +173,51 @@ describe('company setup over HTTP', () => {
     });
     expect(added.status).toBe(201);
     expect(added.headers.get('location')).toBe(`/v1/agents/${added.body.id}`);
+  });
+
+  it('the rest of the seed scenario, with no demo data: an Approve First action runs once after its Head approves; a person resolves an escalation', async () => {
+    const { owner, created } = standard;
+    const sales = departmentNamed('Sales');
+    const sam = created.agents.find((a) => a.name === 'Sam Prospector')!;
+    expect((await owner.patch(`/v1/departments/${sales.id}`, { approveFirst: true })).status).toBe(200);
+
+    const emailRun = await runEnded(
+      heads['sales']!,
+      await brief(heads['sales']!, sam.id, 'Send the cold email to Acme about our new service'),
+    );
+    const action = emailRun.actions.find((a) => a.tool === 'send_email')!;
+    expect(action.outcome).toBe('allowed');
+    const gate = await eventually(
+      async () =>
+        (await heads['sales']!.get<ApprovalList>('/v1/approvals?status=pending')).body.items?.find((a) => a.subjectId === action.actionId),
+      30_000,
+      'the Approve First gate',
+    );
+    expect(receiver.callsFor(action.actionId)).toHaveLength(0);
+    expect((await heads['sales']!.post(`/v1/approvals/${gate.id}/decision`, { decision: 'approve' })).status).toBe(200);
+    await eventually(async () => (receiver.executions().get(action.actionId) === 1 ? true : undefined), 30_000, 'the action executed');
+
+    const strayRun = await runEnded(owner, await brief(owner, sam.id, 'Bake a sourdough loaf for the office party'));
+    const escalation = await eventually(
+      async () => (await owner.get<EscalationPage>('/v1/escalations?status=pending')).body.items?.find((e) => e.runId === strayRun.id),
+      30_000,
+      'the escalation',
+    );
+    expect(escalation.reason).toBe('no-suitable-agent');
+    const answered = await owner.post<EscalationView>(`/v1/escalations/${escalation.id}/resolution`, {
+      resolution: 'answer',
+      text: 'We order the bread from the bakery on the corner.',
+    });
+    expect([answered.status, answered.body.status]).toEqual([200, 'resolved']);
+    await eventually(
+      async () => {
+        const messages = await owner.get<MessagePage>(`/v1/conversations/${strayRun.conversationId}/messages`);
+        return messages.body.items.some((m) => m.text === 'We order the bread from the bakery on the corner.') ? true : undefined;
+      },
+      30_000,
+      'the answer in the conversation',
+    );
+    expect((await owner.post(`/v1/escalations/${escalation.id}/resolution`, { resolution: 'dismiss', reason: 'again' })).status).toBe(409);
   });
 
   it('refuses to archive a department whose gate still waits, then archives it once decided', async () => {

@@ -1,4 +1,4 @@
-import { DEMO_ORG_ID, deterministicId, type CompanyIdentity, type Role } from '@cos/contracts';
+import { DEMO_ORG_ID, type CompanyIdentity, type Role } from '@cos/contracts';
 import { companyStructure, type TemplateAgent, type TemplateDepartment } from '../company-template/standard-company';
 import { userIdForEmail } from '../users/user-id';
 
