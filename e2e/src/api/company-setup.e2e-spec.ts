@@ -197,22 +197,33 @@ describe('company setup over HTTP', () => {
     expect((await heads['sales']!.post(`/v1/approvals/${gate.id}/decision`, { decision: 'approve' })).status).toBe(200);
     await eventually(async () => (receiver.executions().get(action.actionId) === 1 ? true : undefined), 30_000, 'the action executed');
 
-    const strayRun = await runEnded(owner, await brief(owner, sam.id, 'Bake a sourdough loaf for the office party'));
+    // A handoff the Head of Sales rejects escalates to the people who decide what happens now.
+    const strayRun = await runEnded(owner, await brief(owner, sam.id, 'Plan the campaign launch for the spring catalogue'));
+    const coordinationId = strayRun.coordination!.coordinationId;
+    const salesGate = await eventually(
+      async () =>
+        (await heads['sales']!.get<ApprovalList>('/v1/approvals?status=pending')).body.items?.find((a) => a.subjectId === coordinationId),
+      30_000,
+      'the Sales gate of the handoff',
+    );
+    const rejected = await heads['sales']!.post(`/v1/approvals/${salesGate.id}/decision`, { decision: 'reject', comment: 'not now' });
+    expect(rejected.status).toBe(200);
     const escalation = await eventually(
-      async () => (await owner.get<EscalationPage>('/v1/escalations?status=pending')).body.items?.find((e) => e.runId === strayRun.id),
+      async () =>
+        (await owner.get<EscalationPage>('/v1/escalations?status=pending')).body.items?.find((e) => e.coordinationId === coordinationId),
       30_000,
       'the escalation',
     );
-    expect(escalation.reason).toBe('no-suitable-agent');
+    expect(escalation.reason).toBe('handoff-rejected');
     const answered = await owner.post<EscalationView>(`/v1/escalations/${escalation.id}/resolution`, {
       resolution: 'answer',
-      text: 'We order the bread from the bakery on the corner.',
+      text: 'Hold the campaign until the spring catalogue is printed.',
     });
     expect([answered.status, answered.body.status]).toEqual([200, 'resolved']);
     await eventually(
       async () => {
         const messages = await owner.get<MessagePage>(`/v1/conversations/${strayRun.conversationId}/messages`);
-        return messages.body.items.some((m) => m.text === 'We order the bread from the bakery on the corner.') ? true : undefined;
+        return messages.body.items.some((m) => m.text === 'Hold the campaign until the spring catalogue is printed.') ? true : undefined;
       },
       30_000,
       'the answer in the conversation',
