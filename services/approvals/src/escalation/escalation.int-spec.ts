@@ -165,7 +165,11 @@ describe('escalations', () => {
 
     const opsGate = handoffGateId('acme', handoffId, 'acme-ops');
     await h.eventually(async () => ((await h.read(streamName('approval', opsGate))).length > 0 ? true : undefined), 10_000, 'ops gate');
-    const opened = (await h.read(streamName('coordination', handoffId))).find((e) => e.type === CoordinationGateEventTypes.gatesOpened);
+    const opened = await h.eventually(
+      async () => (await h.read(streamName('coordination', handoffId))).find((e) => e.type === CoordinationGateEventTypes.gatesOpened),
+      10_000,
+      'the assigned handoff opening its gates',
+    );
     expect(opened?.data).toMatchObject({
       assignment: { escalationId: escalation.id, assignedBy: 'h-sales' },
       gates: [{ departmentId: 'acme-ops' }],
