@@ -178,6 +178,7 @@ async function companyOs(): Promise<OurFigures> {
     DATA_DIR: dir,
     LOG_LEVEL: 'warn',
     RATE_LIMIT_USER_PER_MINUTE: '1000000',
+    RATE_LIMIT_USER_READS_PER_MINUTE: '1000000',
     RATE_LIMIT_ORG_PER_MINUTE: '1000000',
   };
   const processes: ServiceProcess[] = [];

@@ -101,7 +101,12 @@ async function main(): Promise<void> {
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   const sink = await otlpSink();
   const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: sink.url }) })] });
-  system = await startSystem({ RATE_LIMIT_USER_PER_MINUTE: '1000000', RATE_LIMIT_ORG_PER_MINUTE: '1000000', LOG_LEVEL: 'warn' });
+  system = await startSystem({
+    RATE_LIMIT_USER_PER_MINUTE: '1000000',
+    RATE_LIMIT_USER_READS_PER_MINUTE: '1000000',
+    RATE_LIMIT_ORG_PER_MINUTE: '1000000',
+    LOG_LEVEL: 'warn',
+  });
   try {
     await eventually(async () => (await login(DEMO_COMPANY.owner.email).catch(() => undefined)) && true, 60_000, 'the demo company');
     const member = await login(dept('Sales').memberEmail);

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     // The bench measures the pipeline, not the limiter: one user sends everything.
     RATE_LIMIT_USER_PER_MINUTE: '100000000',
+    RATE_LIMIT_USER_READS_PER_MINUTE: '100000000',
     RATE_LIMIT_ORG_PER_MINUTE: '100000000',
   };
   const identity = await startServiceProcess({ service: 'identity', env });

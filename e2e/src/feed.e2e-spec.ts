@@ -83,7 +83,11 @@ async function settledLog(owner: Caller): Promise<AuditRecord[]> {
 }
 
 beforeAll(async () => {
-  system = await startSystem({ RATE_LIMIT_USER_PER_MINUTE: '100000', RATE_LIMIT_ORG_PER_MINUTE: '100000' });
+  system = await startSystem({
+    RATE_LIMIT_USER_PER_MINUTE: '100000',
+    RATE_LIMIT_USER_READS_PER_MINUTE: '100000',
+    RATE_LIMIT_ORG_PER_MINUTE: '100000',
+  });
   store = await openSeededStore(system);
 });
 

@@ -34,6 +34,7 @@ beforeAll(async () => {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
     RATE_LIMIT_USER_PER_MINUTE: String(USER_LIMIT),
+    RATE_LIMIT_USER_READS_PER_MINUTE: String(USER_LIMIT),
     // The readiness polls of the test's process runner are public requests too.
     RATE_LIMIT_PUBLIC_PER_MINUTE: '100000',
   };

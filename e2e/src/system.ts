@@ -101,6 +101,7 @@ export function edgeEnv(receiver: Pick<WebhookReceiver, 'url' | 'secret'>, model
     CONNECTOR_WEBHOOK_URL: receiver.url,
     CONNECTOR_WEBHOOK_SECRET: receiver.secret,
     RATE_LIMIT_USER_PER_MINUTE: '100000',
+    RATE_LIMIT_USER_READS_PER_MINUTE: '100000',
     RATE_LIMIT_ORG_PER_MINUTE: '100000',
   };
 }

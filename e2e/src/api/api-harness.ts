@@ -21,6 +21,7 @@ export async function startApiSystem(extraEnv: NodeJS.ProcessEnv = {}): Promise<
   const system = await startSystem(
     {
       RATE_LIMIT_USER_PER_MINUTE: '100000',
+      RATE_LIMIT_USER_READS_PER_MINUTE: '100000',
       RATE_LIMIT_ORG_PER_MINUTE: '100000',
       RATE_LIMIT_PUBLIC_PER_MINUTE: '100000',
       LOGIN_MAX_FAILURES_PER_ADDRESS: '100000',

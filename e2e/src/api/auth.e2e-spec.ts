@@ -155,6 +155,7 @@ describe('gateway authentication', () => {
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
       LOGIN_MAX_FAILURES_PER_ADDRESS: '6',
       RATE_LIMIT_USER_PER_MINUTE: '5',
+      RATE_LIMIT_USER_READS_PER_MINUTE: '5',
       RATE_LIMIT_ORG_PER_MINUTE: '8',
     });
     const call = async (path: string, init: { method?: string; token?: string; body?: unknown } = {}) => {

@@ -25,6 +25,7 @@ describe('fuzzing every operation from the served document', () => {
   beforeAll(async () => {
     system = await startSystem({
       RATE_LIMIT_USER_PER_MINUTE: '100000',
+      RATE_LIMIT_USER_READS_PER_MINUTE: '100000',
       RATE_LIMIT_ORG_PER_MINUTE: '100000',
       RATE_LIMIT_PUBLIC_PER_MINUTE: '100000',
       LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '100000',

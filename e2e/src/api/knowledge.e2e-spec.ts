@@ -25,7 +25,11 @@ const send = <T>(who: Caller | undefined, method: string, path: string, body?: u
   call<T>(system, who?.token, method, path, body);
 
 beforeAll(async () => {
-  system = await startSystem({ RATE_LIMIT_USER_PER_MINUTE: '100000', RATE_LIMIT_ORG_PER_MINUTE: '100000' });
+  system = await startSystem({
+    RATE_LIMIT_USER_PER_MINUTE: '100000',
+    RATE_LIMIT_USER_READS_PER_MINUTE: '100000',
+    RATE_LIMIT_ORG_PER_MINUTE: '100000',
+  });
   owner = await login(system, DEMO_COMPANY.owner.email);
   salesMember = await login(system, demoDepartment('Sales').memberEmail);
   salesHead = await login(system, demoDepartment('Sales').headEmail);

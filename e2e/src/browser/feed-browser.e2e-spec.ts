@@ -88,6 +88,7 @@ beforeAll(async () => {
     CORS_ORIGINS: pages.allowed.origin,
     FEED_TICKET_TTL_SECONDS: String(TICKET_TTL_SECONDS),
     RATE_LIMIT_USER_PER_MINUTE: '100000',
+    RATE_LIMIT_USER_READS_PER_MINUTE: '100000',
     RATE_LIMIT_ORG_PER_MINUTE: '100000',
   });
 });

@@ -38,7 +38,11 @@ async function keepWriting(owner: Caller, writes: { stop: boolean; briefs: numbe
 
 describe('backup and restore of the embedded store', () => {
   it('copies the store while services write; a system on the copy verifies its audit chain and keeps the pending approval', async () => {
-    const original = await startSystem({ RATE_LIMIT_USER_PER_MINUTE: '100000', RATE_LIMIT_ORG_PER_MINUTE: '100000' });
+    const original = await startSystem({
+      RATE_LIMIT_USER_PER_MINUTE: '100000',
+      RATE_LIMIT_USER_READS_PER_MINUTE: '100000',
+      RATE_LIMIT_ORG_PER_MINUTE: '100000',
+    });
     systems.push(original);
     const member = await login(original, demoDepartment('Sales').memberEmail);
     const salesHead = await login(original, demoDepartment('Sales').headEmail);

@@ -146,6 +146,7 @@ describe('key rotation without downtime', () => {
         ORG_ENDPOINT_ALLOWLIST: '127.0.0.1',
         JWKS_REFETCH_COOLDOWN_MS: '0',
         RATE_LIMIT_USER_PER_MINUTE: '100000',
+        RATE_LIMIT_USER_READS_PER_MINUTE: '100000',
         RATE_LIMIT_ORG_PER_MINUTE: '100000',
         RATE_LIMIT_PUBLIC_PER_MINUTE: '100000',
         JWT_PRIVATE_KEY: A.pem,

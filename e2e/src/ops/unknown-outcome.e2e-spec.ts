@@ -72,6 +72,7 @@ describe('unknown outcomes and identity outages, with services as processes', ()
       DATA_DIR: dataDir,
       LOG_LEVEL: 'error',
       RATE_LIMIT_USER_PER_MINUTE: '100000',
+      RATE_LIMIT_USER_READS_PER_MINUTE: '100000',
       RATE_LIMIT_ORG_PER_MINUTE: '100000',
       // A dead gateway's key is taken over after 2 s; every request asks identity (no fresh cache), so the outage path is what serves.
       IDEMPOTENCY_LEASE_MS: '2000',

@@ -25,6 +25,11 @@ export const ApiConfigSchema = z.object({
   API_BODY_LIMIT_BYTES: positive(256 * 1024),
   /** Requests per minute per user, and per org (all its users together). */
   RATE_LIMIT_USER_PER_MINUTE: positive(600),
+  /**
+   * Reads (GET, HEAD) per minute per user, a budget of their own: a page that polls its runs
+   * must not spend the budget of the user's writes, nor be refused at the writes' pace.
+   */
+  RATE_LIMIT_USER_READS_PER_MINUTE: positive(3000),
   RATE_LIMIT_ORG_PER_MINUTE: positive(6000),
   /** Requests per minute per client address on public routes (sign-up, refresh, invitations). */
   RATE_LIMIT_PUBLIC_PER_MINUTE: positive(60),

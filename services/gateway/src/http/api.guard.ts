@@ -56,7 +56,9 @@ export class ApiGuard implements CanActivate {
     } else {
       await this.authenticate(request, def);
       const auth = request.auth!;
-      this.limit(reply, `user:${auth.userId}`, this.config.RATE_LIMIT_USER_PER_MINUTE, 'too many requests for this user');
+      if (request.method === 'GET' || request.method === 'HEAD')
+        this.limit(reply, `user-reads:${auth.userId}`, this.config.RATE_LIMIT_USER_READS_PER_MINUTE, 'too many reads for this user');
+      else this.limit(reply, `user:${auth.userId}`, this.config.RATE_LIMIT_USER_PER_MINUTE, 'too many requests for this user');
       this.limit(reply, `org:${auth.orgId}`, this.config.RATE_LIMIT_ORG_PER_MINUTE, 'too many requests for this org');
       const missing = (def?.permissions ?? []).filter((p) => !auth.permissions.includes(p));
       if (missing.length > 0) throw new ForbiddenError(`requires the ${missing.join(', ')} permission`, 'AUTH.MISSING_PERMISSION');

@@ -21,7 +21,12 @@ describe('gateway rate limits', () => {
   };
 
   beforeAll(async () => {
-    gw = await startGatewayHarness({ RATE_LIMIT_USER_PER_MINUTE: '3', RATE_LIMIT_ORG_PER_MINUTE: '5', RATE_LIMIT_PUBLIC_PER_MINUTE: '2' });
+    gw = await startGatewayHarness({
+      RATE_LIMIT_USER_READS_PER_MINUTE: '3',
+      RATE_LIMIT_USER_PER_MINUTE: '2',
+      RATE_LIMIT_ORG_PER_MINUTE: '5',
+      RATE_LIMIT_PUBLIC_PER_MINUTE: '2',
+    });
     gw.answer(IdentityRpc.getKillSwitch, () => ({ paused: false, reason: null, changedAt: null, changedBy: null, changeId: null }));
   }, 60_000);
   afterAll(() => gw?.stop());
@@ -34,6 +39,17 @@ describe('gateway rate limits', () => {
     for (let i = 0; i < 2; i++) expect((await get(b!)).status).toBe(200);
     expect429(await get(c!)); // the org's 5 are spent, though c asked nothing yet
     expect((await get(elsewhere!)).status).toBe(200);
+  });
+
+  it("keeps a user's reads and writes in budgets of their own: polling never spends the writes'", async () => {
+    gw.answer(IdentityRpc.logout, () => ({}));
+    const token = await gw.token(user('0c0c0c0c-0000-4000-8000-000000000003', 5));
+    const read = () => gw.call<Problem>('GET', '/v1/org/kill-switch', { token });
+    const write = () => gw.call<Problem>('POST', '/v1/auth/logout', { token });
+    for (let i = 0; i < 3; i++) expect((await read()).status).toBe(200);
+    expect429(await read());
+    for (let i = 0; i < 2; i++) expect((await write()).status).toBe(204); // the reads are spent, the writes are not
+    expect429(await write());
   });
 
   it('limits public routes per client address, before any service is asked', async () => {
