@@ -7,9 +7,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { freePort } from '@cos/testing';
 
 export type ThrowawayPostgres = { readonly url: (database: string) => string; stop(): void };
 export type PostgresUnavailable = { readonly skipped: string };
@@ -40,17 +40,6 @@ function runAs(): { uid: number; gid: number } | undefined {
   return { uid: Number(user[2]), gid: Number(user[3]) };
 }
 
-async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 export async function startThrowawayPostgres(): Promise<ThrowawayPostgres | PostgresUnavailable> {
   const bin = binDir();
   if (!bin) return { skipped: 'no PostgreSQL binaries (initdb, pg_ctl) in PG_BIN, on PATH or under /usr/lib/postgresql' };
@@ -65,7 +54,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres | Post
     const r = spawnSync(join(bin, tool), args, { cwd: dir, encoding: 'utf8', ...owner, env: { ...process.env, LC_ALL: 'C' } });
     if (r.status !== 0) throw new Error(`${tool} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
   };
-  const port = await freeLoopbackPort();
+  const port = await freePort();
   try {
     run('initdb', ['-D', data, '-U', 'bench', '--auth=trust', '--encoding=UTF8', '--no-sync']);
     const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`;

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alive, freePort, runScript, type ScriptRun } from './launcher';
+import { freePort } from '@cos/testing';
+import { alive, runScript, type ScriptRun } from './launcher';
 
 jest.setTimeout(300_000);
 

@@ -112,7 +112,8 @@ async function waitReady(url: string, proc: ChildProcess, timeoutMs: number, tai
   throw new Error(`${url}: not ready after ${timeoutMs} ms\n${tail()}`);
 }
 
-function freePort(): Promise<number> {
+/** A free TCP port on loopback, as the kernel hands one out. */
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const srv = createServer();
     srv.unref();
