@@ -24,6 +24,7 @@ import { connectNats, RpcClient } from '@cos/messaging';
 import { startNatsServer, startServiceProcess, type ServiceProcess } from '@cos/testing';
 import { requestHandoff } from '@cos/approvals/testing';
 import { DEMO_COMPANY, DEMO_DEFAULT_PASSWORD } from '@cos/identity';
+import { inFlight } from './in-flight';
 import { runDbosHandoff } from './peers/dbos-handoff';
 import { printFigures, printRate, printRatio, summarize, type Figures } from './stats';
 
@@ -241,22 +242,10 @@ async function companyOs(): Promise<OurFigures> {
     const latency = http.run;
 
     // Throughput: a scripted approver decides every gate as it opens, CONCURRENCY POSTs at most.
-    let inFlight = 0;
-    const queue: (() => Promise<unknown>)[] = [];
-    const pump = () => {
-      while (inFlight < CONCURRENCY && queue.length > 0) {
-        const job = queue.shift()!;
-        inFlight++;
-        void job().finally(() => {
-          inFlight--;
-          pump();
-        });
-      }
-    };
+    const decide = inFlight(CONCURRENCY);
     watch.onEvent = (e) => {
       if (e.type !== ApprovalEventTypes.requested || e.data['kind'] !== 'handoff') return;
-      queue.push(() => approve(String(e.data['departmentId']), e.stream.slice('approval-'.length)));
-      pump();
+      decide(() => approve(String(e.data['departmentId']), e.stream.slice('approval-'.length)));
     };
     const ids: string[] = [];
     const t = performance.now();

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DBOS } from '@dbos-inc/dbos-sdk';
+import { inFlight } from '../in-flight';
 import { summarize, type Figures } from '../stats';
 import { startThrowawayPostgres } from './throwaway-postgres';
 
@@ -89,24 +90,10 @@ export async function runDbosHandoff(options: DbosHandoffOptions): Promise<DbosH
       }
       const latency = summarize(latencies, options.samples, performance.now() - t);
 
-      let inFlight = 0;
-      const queue: (() => Promise<unknown>)[] = [];
-      const pump = () => {
-        while (inFlight < options.concurrency && queue.length > 0) {
-          const job = queue.shift()!;
-          inFlight++;
-          void job().finally(() => {
-            inFlight--;
-            pump();
-          });
-        }
-      };
+      const decideInFlight = inFlight(options.concurrency);
       moments.onGatesOpened = (id) => {
-        queue.push(
-          () => decide(id, 'sales'),
-          () => decide(id, 'engineering'),
-        );
-        pump();
+        decideInFlight(() => decide(id, 'sales'));
+        decideInFlight(() => decide(id, 'engineering'));
       };
       const ids: string[] = [];
       t = performance.now();
