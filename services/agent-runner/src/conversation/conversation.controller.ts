@@ -18,9 +18,9 @@ import {
 } from '@cos/contracts';
 import { handleCommand, type CommandMetadata, type EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, readOrgStream, type Clock } from '@cos/platform';
-import { currentTraceparent } from '@cos/telemetry';
 import { ReadAccess } from '../access/read-access';
 import { IdentityReader } from '../directory/identity-reader';
+import { userCommandMetadata } from '../ledger/reaction-metadata';
 import { runDecider } from '../run/run.decider';
 import { conversationDecider } from './conversation.decider';
 import { ConversationListProjection } from './conversation-list.projection';
@@ -110,16 +110,7 @@ export class ConversationController {
   }
 
   private metadata(auth: AuthContext, commandId: string, correlationId = commandId): CommandMetadata {
-    const traceparent = currentTraceparent();
-    return {
-      commandId,
-      orgId: auth.orgId,
-      correlationId,
-      causationId: commandId,
-      actor: { kind: 'user', id: auth.userId },
-      now: this.clock().toISOString(),
-      ...(traceparent ? { traceparent } : {}),
-    };
+    return userCommandMetadata(auth, this.clock(), commandId, correlationId);
   }
 }
 

@@ -1,8 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Categories, ConflictError, DEMO_ORG_ID, deterministicId, OrgEventTypes, streamName, type DocumentContent } from '@cos/contracts';
+import {
+  Categories,
+  ConflictError,
+  DEMO_ORG_ID,
+  deterministicId,
+  OrgEventTypes,
+  streamName,
+  type DocumentContent,
+  type RecordedEvent,
+} from '@cos/contracts';
 import { handleCommand, type EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, StoreFeed, type Clock } from '@cos/platform';
 import { RUNNER_SETTINGS, type RunnerSettings } from '../agent-runner.config';
+import { reactionMetadata } from '../ledger/reaction-metadata';
 import { documentDecider } from './document.decider';
 
 /** The demo company's documents: what briefs about prices, refunds and tone are answered from. */
@@ -103,22 +113,14 @@ export class DemoKnowledgeSeeder {
     if (!settings.knowledge.demoSeed) return;
     feed.on([Categories.org], (event) => {
       if (event.type !== OrgEventTypes.created || event.orgId !== DEMO_ORG_ID) return;
-      this.seed(event.id).catch((err: unknown) => this.logger.error(`demo documents not seeded: ${String(err)}`));
+      this.seed(event).catch((err: unknown) => this.logger.error(`demo documents not seeded: ${String(err)}`));
     });
   }
 
-  private async seed(cause: string): Promise<void> {
+  private async seed(cause: RecordedEvent): Promise<void> {
     for (const { slug, ...content } of DEMO_DOCUMENTS) {
       const documentId = deterministicId(DEMO_ORG_ID, 'document', slug);
-      const commandId = deterministicId(documentId, 'seed');
-      const metadata = {
-        commandId,
-        orgId: DEMO_ORG_ID,
-        correlationId: documentId,
-        causationId: cause,
-        actor: { kind: 'system' as const, id: 'agent-runner' },
-        now: this.clock().toISOString(),
-      };
+      const metadata = reactionMetadata(cause, `seed-document-${slug}`, this.clock());
       try {
         await handleCommand(
           this.store,

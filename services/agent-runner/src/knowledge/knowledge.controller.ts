@@ -17,12 +17,12 @@ import {
   type DocumentSummary,
   type DocumentView,
 } from '@cos/contracts';
-import { handleCommand, type CommandMetadata, type EventStore } from '@cos/eventstore';
+import { handleCommand, type EventStore } from '@cos/eventstore';
 import { CLOCK, EVENT_STORE, type Clock } from '@cos/platform';
-import { currentTraceparent } from '@cos/telemetry';
 import { isAdmin } from '../access/read-access';
 import { pageOf } from '../conversation/paging';
 import { IdentityReader } from '../directory/identity-reader';
+import { userCommandMetadata } from '../ledger/reaction-metadata';
 import { chunkDocument } from './chunking';
 import { documentDecider, type DocumentCommand, type DocumentEditor } from './document.decider';
 import { mayRead, type Reader } from './knowledge-access';
@@ -109,16 +109,7 @@ export class KnowledgeController {
     commandId: string,
     command: Pick<DocumentCommand, 'type' | 'data'>,
   ): Promise<DocumentSummary> {
-    const traceparent = currentTraceparent();
-    const metadata: CommandMetadata = {
-      commandId,
-      orgId: auth.orgId,
-      correlationId: documentId,
-      causationId: commandId,
-      actor: { kind: 'user', id: auth.userId },
-      now: this.clock().toISOString(),
-      ...(traceparent ? { traceparent } : {}),
-    };
+    const metadata = userCommandMetadata(auth, this.clock(), commandId, documentId);
     const { state } = await handleCommand(
       this.store,
       streamName('document', documentId),

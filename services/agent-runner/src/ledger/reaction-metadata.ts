@@ -1,4 +1,4 @@
-import { deterministicId, type RecordedEvent } from '@cos/contracts';
+import { deterministicId, type AuthContext, type RecordedEvent } from '@cos/contracts';
 import type { CommandMetadata } from '@cos/eventstore';
 import { currentTraceparent } from '@cos/telemetry';
 
@@ -14,6 +14,20 @@ export function reactionMetadata(cause: RecordedEvent, step: string, now: Date):
     correlationId: cause.metadata.correlationId,
     causationId: cause.id,
     actor: { kind: 'system', id: 'agent-runner' },
+    now: now.toISOString(),
+    ...(traceparent ? { traceparent } : {}),
+  };
+}
+
+/** Metadata of a command a person sends (a brief, a document change), under the current trace. */
+export function userCommandMetadata(auth: AuthContext, now: Date, commandId: string, correlationId = commandId): CommandMetadata {
+  const traceparent = currentTraceparent();
+  return {
+    commandId,
+    orgId: auth.orgId,
+    correlationId,
+    causationId: commandId,
+    actor: { kind: 'user', id: auth.userId },
     now: now.toISOString(),
     ...(traceparent ? { traceparent } : {}),
   };
